@@ -1,0 +1,58 @@
+use super::cart_state::use_cart;
+use crate::api::catalog::list_top_categories;
+use leptos::prelude::*;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let categories = Resource::new(|| (), |_| list_top_categories());
+    view! {
+        <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+            "Skip to content"
+        </a>
+        <header class="border-b border-stone-200 bg-white">
+            <div class="mx-auto flex max-w-6xl items-center gap-4 px-4 py-3 sm:gap-8">
+                <a href="/" class="text-xl font-bold tracking-tight text-stone-900">"Bazaar"</a>
+                <nav aria-label="Categories" class="flex-1 overflow-x-auto">
+                    <ul class="flex gap-4 whitespace-nowrap text-sm text-stone-700">
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                categories.await.unwrap_or_default().into_iter().map(|c| view! {
+                                    <li><a href=format!("/c/{}", c.slug) class="hover:text-stone-900 hover:underline">{c.name}</a></li>
+                                }).collect_view()
+                            })}
+                        </Suspense>
+                    </ul>
+                </nav>
+                <CartLink/>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn CartLink() -> impl IntoView {
+    let cart = use_cart();
+    let count = move || cart.item_count().unwrap_or(0);
+    view! {
+        <a href="/cart" class="relative flex items-center gap-2 rounded-md px-3 py-2 text-sm font-medium text-stone-900 hover:bg-stone-100" data-testid="cart-link">
+            <span>"Cart"</span>
+            <Transition fallback=|| view! { <span class="rounded-full bg-stone-900 px-2 py-0.5 text-xs text-white" data-testid="cart-count">"0"</span> }>
+                <span class="rounded-full bg-stone-900 px-2 py-0.5 text-xs text-white" data-testid="cart-count"
+                    aria-label=move || format!("{} items in cart", count())>
+                    {count}
+                </span>
+            </Transition>
+        </a>
+    }
+}
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    view! {
+        <footer class="mt-16 border-t border-stone-200 bg-stone-50">
+            <div class="mx-auto max-w-6xl px-4 py-8 text-sm text-stone-600">
+                <p>"Bazaar: an open-source storefront. Prices include VAT where it applies."</p>
+            </div>
+        </footer>
+    }
+}

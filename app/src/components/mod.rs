@@ -1,0 +1,9 @@
+//! Reusable pieces of UI.
+
+pub mod cart_state;
+pub mod error_view;
+pub mod layout;
+pub mod page_meta;
+pub mod price;
+pub mod product_card;
+pub mod recently_viewed;

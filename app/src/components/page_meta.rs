@@ -1,0 +1,38 @@
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+
+/// The site's public origin ("https://shop.example"), provided on the server so OpenGraph URLs are absolute.
+#[derive(Clone, Debug)]
+pub struct PublicUrl(pub String);
+
+/// `<title>`, meta description and OpenGraph tags for a page.
+#[component]
+pub fn PageMeta(
+    title: String,
+    description: String,
+    #[prop(default = None)] image: Option<String>,
+    #[prop(default = "website")] kind: &'static str,
+) -> impl IntoView {
+    let origin = use_context::<PublicUrl>().map(|u| u.0).unwrap_or_default();
+    let absolute = move |url: String| {
+        if url.starts_with('/') {
+            format!("{origin}{url}")
+        } else {
+            url
+        }
+    };
+    let full_title = if title == "Bazaar" {
+        title.clone()
+    } else {
+        format!("{title} · Bazaar")
+    };
+    view! {
+        <Title text=full_title/>
+        <Meta name="description" content=description.clone()/>
+        <Meta property="og:title" content=title/>
+        <Meta property="og:description" content=description/>
+        <Meta property="og:type" content=kind/>
+        <Meta property="og:site_name" content="Bazaar"/>
+        {image.map(|url| view! { <Meta property="og:image" content=absolute(url)/> })}
+    }
+}

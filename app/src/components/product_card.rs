@@ -1,0 +1,44 @@
+use super::price::Price;
+use crate::domain::catalog::ProductCard;
+use leptos::prelude::*;
+
+/// A grid of product cards. The first `eager` images load at once (they are likely above the fold); the rest lazily.
+#[component]
+pub fn ProductGrid(products: Vec<ProductCard>, #[prop(default = 4)] eager: usize) -> impl IntoView {
+    view! {
+        <ul class="grid grid-cols-2 gap-4 sm:gap-6 md:grid-cols-3 lg:grid-cols-4" role="list">
+            {products
+                .into_iter()
+                .enumerate()
+                .map(|(i, product)| view! { <li><ProductCardView product eager=i < eager/></li> })
+                .collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+pub fn ProductCardView(product: ProductCard, #[prop(optional)] eager: bool) -> impl IntoView {
+    let href = format!("/p/{}", product.slug);
+    view! {
+        <a href=href class="group block rounded-lg focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-stone-900" data-testid="product-card">
+            <div class="aspect-square overflow-hidden rounded-lg bg-stone-100">
+                {product.image.map(|img| view! {
+                    <img
+                        src=img.url
+                        alt=img.alt
+                        width=img.width
+                        height=img.height
+                        loading=if eager { "eager" } else { "lazy" }
+                        decoding="async"
+                        class="h-full w-full object-cover transition group-hover:scale-105"
+                    />
+                })}
+            </div>
+            <h3 class="mt-2 text-sm font-medium text-stone-800 group-hover:underline">{product.name}</h3>
+            <p class="mt-1">
+                <Price price=product.price_from compare_at=product.compare_at from=product.has_price_range/>
+            </p>
+            {(!product.in_stock).then(|| view! { <p class="text-xs font-medium text-stone-500">"Sold out"</p> })}
+        </a>
+    }
+}

@@ -1,0 +1,153 @@
+//! `AppError`: the one error type that crosses the wire. Its variants carry only what a person may read;
+//! internal causes are logged on the server (see `server::internal`) and cross as `Internal`.
+
+use crate::domain::DomainError;
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+use leptos::server_fn;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Input that was refused; `field` names the form field or query parameter.
+    #[error("{message}")]
+    Invalid { field: String, message: String },
+    #[error("We couldn't find that page.")]
+    NotFound,
+    #[error("{}", out_of_stock_message(*available))]
+    OutOfStock { sku: String, available: u32 },
+    #[error("Too many requests; please wait a moment and try again.")]
+    RateLimited,
+    #[error("The shop is busy right now; please try again in a moment.")]
+    Unavailable,
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    /// The request did not reach the server or its answer could not be read (browser side only).
+    #[error("We couldn't reach the shop. Check your connection and try again.")]
+    Network,
+}
+
+fn out_of_stock_message(available: u32) -> String {
+    match available {
+        0 => "Sorry, this item is sold out.".into(),
+        n => format!("Only {n} left: please choose {n} or fewer."),
+    }
+}
+
+impl AppError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The HTTP status this error is answered with, for pages and server functions alike.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode;
+        match self {
+            AppError::Invalid { .. } => StatusCode::BAD_REQUEST,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::OutOfStock { .. } => StatusCode::CONFLICT,
+            AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Network => StatusCode::BAD_GATEWAY,
+        }
+    }
+
+    /// The field this error is about, if any, so a form can show it beside the right input.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::Invalid { field, .. } if !field.is_empty() => Some(field),
+            AppError::OutOfStock { .. } => Some("quantity"),
+            _ => None,
+        }
+    }
+}
+
+impl From<DomainError> for AppError {
+    fn from(e: DomainError) -> Self {
+        AppError::invalid(e.field(), e.to_string())
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    /// Errors raised by the server-function machinery itself. Argument errors are the shopper's (a form field
+    /// that is not a number, a missing field) and get a plain message; serde's wording is not shown, as it
+    /// can name our internal types.
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_) => {
+                AppError::invalid("", "Some of the form's values are missing or not valid.")
+            }
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Network,
+            ServerFnErrorErr::Registration(_) | ServerFnErrorErr::UnsupportedRequestMethod(_) => {
+                AppError::NotFound
+            }
+            _ => AppError::Internal,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_are_client_errors_except_internal() {
+        assert_eq!(AppError::invalid("q", "bad").status(), 400);
+        assert_eq!(AppError::NotFound.status(), 404);
+        assert_eq!(
+            AppError::OutOfStock {
+                sku: "A".into(),
+                available: 3
+            }
+            .status(),
+            409
+        );
+        assert_eq!(AppError::Internal.status(), 500);
+    }
+
+    #[test]
+    fn out_of_stock_says_how_many_are_left() {
+        let e = AppError::OutOfStock {
+            sku: "A".into(),
+            available: 3,
+        };
+        assert_eq!(e.to_string(), "Only 3 left: please choose 3 or fewer.");
+        assert_eq!(
+            AppError::OutOfStock {
+                sku: "A".into(),
+                available: 0
+            }
+            .to_string(),
+            "Sorry, this item is sold out."
+        );
+    }
+
+    #[test]
+    fn framework_errors_never_carry_their_text() {
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::Args(
+            "invalid digit at types::Quantity".into(),
+        ));
+        assert!(!e.to_string().contains("types::"));
+        assert_eq!(e.status(), 400);
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::ServerError(
+            "relation \"cart\" does not exist".into(),
+        ));
+        assert_eq!(e, AppError::Internal);
+    }
+
+    #[test]
+    fn domain_errors_keep_their_field() {
+        let e: AppError = DomainError::Quantity { max: 99 }.into();
+        assert_eq!(e.field(), Some("quantity"));
+        assert_eq!(e.status(), 400);
+    }
+}

@@ -1,0 +1,81 @@
+//! Bazaar's storefront app, shared by the server (feature `ssr`) and the browser (feature `hydrate`).
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use components::cart_state::CartState;
+use components::error_view::NotFoundPage;
+use components::layout::{Footer, Header};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, MetaTags};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
+use pages::{cart::CartPage, category::CategoryPage, home::HomePage, product::ProductPage};
+
+/// The HTML document around the app; rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#1c1917"/>
+                <AutoReload options=options.clone()/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body class="min-h-screen bg-stone-50 text-stone-900 antialiased">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Router>
+            <Storefront/>
+        </Router>
+    }
+}
+
+/// Everything inside the router. Every route renders fully on the server before it is sent (`SsrMode::Async`), so
+/// shoppers without JavaScript and crawlers get complete pages with the right status code.
+#[component]
+fn Storefront() -> impl IntoView {
+    CartState::provide();
+    view! {
+        <Header/>
+        <main id="main" class="mx-auto max-w-6xl px-4 py-6 sm:py-10">
+            <Routes fallback=NotFoundPage>
+                <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("c"), ParamSegment("slug")) view=CategoryPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("p"), ParamSegment("slug")) view=ProductPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("cart") view=CartPage ssr=SsrMode::Async/>
+            </Routes>
+        </main>
+        <Footer/>
+        <HydrationMarker/>
+    }
+}
+
+/// Sets `data-hydrated` on `<body>` once the app is live in the browser, so end-to-end tests wait for it
+/// instead of sleeping.
+#[component]
+fn HydrationMarker() -> impl IntoView {
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}

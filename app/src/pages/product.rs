@@ -1,0 +1,203 @@
+use crate::api::catalog::get_product;
+use crate::components::cart_state::use_cart;
+use crate::components::error_view::{ErrorTemplate, FormError};
+use crate::components::page_meta::PageMeta;
+use crate::components::price::Price;
+use crate::components::recently_viewed::{RecentItem, RecentlyViewed};
+use crate::domain::catalog::{Image, ProductDetail, StockState};
+use crate::domain::quantity::Quantity;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn ProductPage() -> impl IntoView {
+    let params = use_params_map();
+    let product = Resource::new(
+        move || params.read().get("slug").unwrap_or_default(),
+        get_product,
+    );
+    view! {
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors/> }>
+                {move || Suspend::new(async move { product.await.map(|product| view! { <ProductView product/> }) })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn ProductView(product: ProductDetail) -> impl IntoView {
+    let query = use_query_map();
+    let product = StoredValue::new(product);
+    // The chosen variant lives in the URL (?variant=SKU): links work without JavaScript, and can be shared.
+    let selected = Memo::new(move |_| {
+        let sku = query.read().get("variant");
+        product.with_value(|p| p.selected_variant(sku.as_deref()).cloned())
+    });
+    let p = product.get_value();
+    let first_image = p.images.first().map(|i| i.url.clone());
+    let description = if p.description.is_empty() {
+        format!("{} at Bazaar.", p.name)
+    } else {
+        p.description.clone()
+    };
+    let recent = RecentItem {
+        slug: p.slug.clone(),
+        name: p.name.clone(),
+        price: p
+            .variants
+            .iter()
+            .map(|v| v.price)
+            .min_by_key(|m| m.minor)
+            .unwrap_or(crate::domain::money::Money::zero(
+                crate::domain::money::Currency::EUR,
+            )),
+        image: p.images.first().cloned(),
+    };
+
+    view! {
+        <PageMeta title=p.name.clone() description=description image=first_image kind="product"/>
+        <nav aria-label="Breadcrumb" class="text-sm text-stone-600">
+            <ol class="flex flex-wrap gap-1">
+                <li><a href="/" class="hover:underline">"Home"</a></li>
+                <li aria-hidden="true">"/"</li>
+                <li><a href=format!("/c/{}", p.category.slug) class="hover:underline">{p.category.name.clone()}</a></li>
+            </ol>
+        </nav>
+        <div class="mt-4 grid gap-8 md:grid-cols-2">
+            <Gallery images=p.images.clone()/>
+            <div>
+                <h1 class="text-3xl font-bold tracking-tight text-stone-900">{p.name.clone()}</h1>
+                <p class="mt-3" data-testid="price">
+                    {move || selected.get().map(|v| view! { <Price price=v.price compare_at=v.compare_at large=true/> })}
+                </p>
+                <VariantPicker product selected/>
+                <p class="mt-4 text-sm font-medium" data-testid="stock" aria-live="polite">
+                    {move || selected.get().map(|v| {
+                        let state = StockState::of(v.available);
+                        let colour = match state {
+                            StockState::InStock => "text-emerald-700",
+                            StockState::Low(_) => "text-amber-700",
+                            StockState::SoldOut => "text-stone-500",
+                        };
+                        view! { <span class=colour>{state.message()}</span> }
+                    })}
+                </p>
+                <AddToCartForm selected/>
+                <div class="prose mt-8 max-w-none text-stone-700">
+                    <h2 class="text-base font-semibold text-stone-900">"Description"</h2>
+                    <p class="mt-2 whitespace-pre-line">{p.description.clone()}</p>
+                </div>
+            </div>
+        </div>
+        <RecentlyViewed current=recent/>
+    }
+}
+
+/// All images in a scroll-snap strip with thumbnail links to each: it works without JavaScript.
+#[component]
+fn Gallery(images: Vec<Image>) -> impl IntoView {
+    let thumbs = images.clone();
+    view! {
+        <div>
+            <div class="flex aspect-square snap-x snap-mandatory overflow-x-auto rounded-xl bg-stone-100" data-testid="gallery">
+                {images.into_iter().enumerate().map(|(i, img)| view! {
+                    <img id=format!("image-{}", i + 1) src=img.url alt=img.alt width=img.width height=img.height
+                        loading=if i == 0 { "eager" } else { "lazy" }
+                        fetchpriority=if i == 0 { "high" } else { "auto" }
+                        class="h-full w-full flex-none snap-center object-cover"/>
+                }).collect_view()}
+            </div>
+            {(thumbs.len() > 1).then(|| view! {
+                <ul class="mt-3 flex gap-2" role="list" aria-label="Product images">
+                    {thumbs.into_iter().enumerate().map(|(i, img)| view! {
+                        <li>
+                            <a href=format!("#image-{}", i + 1) class="block h-16 w-16 overflow-hidden rounded-md border border-stone-200 hover:border-stone-500"
+                                aria-label=format!("Show image {}: {}", i + 1, img.alt)>
+                                <img src=img.url alt="" width="64" height="64" loading="lazy" class="h-full w-full object-cover"/>
+                            </a>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn VariantPicker(
+    product: StoredValue<ProductDetail>,
+    selected: Memo<Option<crate::domain::catalog::VariantView>>,
+) -> impl IntoView {
+    move || {
+        let Some(current) = selected.get() else {
+            return ().into_any();
+        };
+        let groups = product.with_value(|p| p.option_groups(&current));
+        groups
+            .into_iter()
+            .map(|group| {
+                let label_id = format!("option-{}", group.name.to_lowercase().replace(' ', "-"));
+                view! {
+                    <fieldset class="mt-6">
+                        <legend id=label_id.clone() class="text-sm font-medium text-stone-900">{group.name.clone()}</legend>
+                        <div class="mt-2 flex flex-wrap gap-2" role="group" aria-labelledby=label_id>
+                            {group.choices.into_iter().map(|choice| {
+                                let class = format!(
+                                    "rounded-md border px-3 py-1.5 text-sm {} {}",
+                                    if choice.selected { "border-stone-900 bg-stone-900 text-white" } else { "border-stone-300 text-stone-800 hover:border-stone-500" },
+                                    if choice.available { "" } else { "line-through opacity-60" },
+                                );
+                                view! {
+                                    <leptos_router::components::A href=format!("?variant={}", choice.sku) scroll=false
+                                        attr:class=class
+                                        attr:aria-current=choice.selected.then_some("true")
+                                        attr:data-testid="variant-option">
+                                        {choice.value.clone()}
+                                        {(!choice.available).then_some(view! { <span class="sr-only">" (sold out)"</span> })}
+                                    </leptos_router::components::A>
+                                }
+                            }).collect_view()}
+                        </div>
+                    </fieldset>
+                }
+            })
+            .collect_view()
+            .into_any()
+    }
+}
+
+#[component]
+fn AddToCartForm(selected: Memo<Option<crate::domain::catalog::VariantView>>) -> impl IntoView {
+    let cart = use_cart();
+    let add = cart.add;
+    let result = add.value();
+    let error = Signal::derive(move || result.get().and_then(Result::err));
+    let added = move || matches!(result.get(), Some(Ok(_)));
+    let sold_out = move || selected.get().is_none_or(|v| v.available == 0);
+    let max = move || {
+        selected
+            .get()
+            .map_or(1, |v| v.available.clamp(1, Quantity::MAX))
+    };
+    view! {
+        <ActionForm action=add attr:class="mt-6" attr:data-testid="add-to-cart-form">
+            <input type="hidden" name="sku" value=move || selected.get().map(|v| v.sku).unwrap_or_default()/>
+            <div class="flex items-end gap-3">
+                <div>
+                    <label for="quantity" class="block text-sm font-medium text-stone-900">"Quantity"</label>
+                    <input id="quantity" name="quantity" type="number" inputmode="numeric" min="1" max=max value="1" required
+                        class="mt-1 w-20 rounded-md border border-stone-300 px-2 py-2"/>
+                </div>
+                <button type="submit" disabled=sold_out
+                    class="flex-1 rounded-md bg-stone-900 px-6 py-2.5 font-medium text-white hover:bg-stone-700 disabled:cursor-not-allowed disabled:bg-stone-400">
+                    {move || if sold_out() { "Sold out" } else { "Add to cart" }}
+                </button>
+            </div>
+            <FormError error/>
+            <p class="text-sm text-emerald-700" role="status" aria-live="polite">
+                {move || added().then_some(view! { "Added to your cart. " <a href="/cart" class="underline">"View cart"</a> })}
+            </p>
+        </ActionForm>
+    }
+}

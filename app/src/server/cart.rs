@@ -1,0 +1,178 @@
+//! The cart service. Prices and stock always come from the database; the browser only names a SKU and a quantity.
+
+use super::catalog::{currency, ordered_options};
+use super::db::cart as db;
+use super::{cookies, internal, AppState};
+use crate::domain::cart::{CartView, PricedLine};
+use crate::domain::money::Money;
+use crate::domain::quantity::Quantity;
+use crate::domain::sku::Sku;
+use crate::error::AppError;
+use uuid::Uuid;
+
+#[tracing::instrument(skip_all)]
+pub async fn view(state: &AppState, token: Option<Uuid>) -> Result<CartView, AppError> {
+    let Some(token) = token else {
+        return Ok(CartView::empty(state.config.currency));
+    };
+    let cart_id = db::id_by_token(&state.pool, token)
+        .await
+        .map_err(internal("finding cart"))?;
+    match cart_id {
+        Some(cart_id) => view_by_id(state, cart_id).await,
+        None => Ok(CartView::empty(state.config.currency)),
+    }
+}
+
+async fn view_by_id(state: &AppState, cart_id: i64) -> Result<CartView, AppError> {
+    let rows = db::lines(&state.pool, cart_id)
+        .await
+        .map_err(internal("loading cart lines"))?;
+    let lines = rows
+        .into_iter()
+        .map(|r| {
+            let options = ordered_options(&r.options, &r.option_order);
+            Ok(PricedLine {
+                variant_label: options
+                    .iter()
+                    .map(|(_, v)| v.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" / "),
+                unit_price: Money::new(r.price_minor, currency(&r.currency)?),
+                quantity: u32::try_from(r.quantity).unwrap_or(0),
+                available: u32::try_from(r.stock_on_hand).unwrap_or(0),
+                sku: r.sku,
+                product_slug: r.product_slug,
+                product_name: r.product_name,
+                image_url: r.image_url,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    CartView::price(lines, state.config.currency).map_err(|e| {
+        tracing::error!(error = %e, cart_id, "cart cannot be priced");
+        AppError::Internal
+    })
+}
+
+/// How the quantity of a line changes.
+#[derive(Debug, Clone, Copy)]
+pub enum Change {
+    Add(Quantity),
+    Set(Quantity),
+}
+
+/// Adds to or sets a line, creating the cart (and its cookie) on first use. Refuses more than is in stock or more
+/// than `Quantity::MAX`, saying how many can be had.
+#[tracing::instrument(skip_all, fields(sku = %sku))]
+pub async fn change_line(
+    state: &AppState,
+    token: Option<Uuid>,
+    sku: &Sku,
+    change: Change,
+) -> Result<CartView, AppError> {
+    let mut tx = state
+        .pool
+        .begin()
+        .await
+        .map_err(internal("starting cart transaction"))?;
+    let variant = db::variant_stock(&mut tx, sku.as_str())
+        .await
+        .map_err(internal("loading variant"))?
+        .ok_or_else(|| AppError::invalid("sku", "That product is no longer available."))?;
+
+    let existing_cart = match token {
+        Some(token) => db::lock_by_token(&mut tx, token)
+            .await
+            .map_err(internal("locking cart"))?,
+        None => None,
+    };
+    let cart_id = match existing_cart {
+        Some(id) => id,
+        None => {
+            let token = Uuid::new_v4();
+            let id = db::insert(&mut tx, token)
+                .await
+                .map_err(internal("creating cart"))?;
+            cookies::set_cart_cookie(token, state.config.secure_cookies);
+            id
+        }
+    };
+
+    let current = db::line_quantity(&mut tx, cart_id, variant.variant_id)
+        .await
+        .map_err(internal("loading cart line"))?
+        .map_or(0, |q| u32::try_from(q).unwrap_or(0));
+    let wanted = match change {
+        Change::Add(q) => current.saturating_add(q.get()),
+        Change::Set(q) => q.get(),
+    };
+    let stock = u32::try_from(variant.stock_on_hand).unwrap_or(0);
+    let limit = stock.min(Quantity::MAX);
+    if wanted > limit {
+        // Say how many more can be added for an add, and how many in all for a set.
+        let available = match change {
+            Change::Add(_) => limit.saturating_sub(current),
+            Change::Set(_) => limit,
+        };
+        return Err(if stock <= Quantity::MAX {
+            AppError::OutOfStock {
+                sku: sku.to_string(),
+                available,
+            }
+        } else {
+            AppError::invalid(
+                "quantity",
+                format!(
+                    "You can have at most {} of one item in your cart.",
+                    Quantity::MAX
+                ),
+            )
+        });
+    }
+    let wanted = i32::try_from(wanted)
+        .map_err(|_| AppError::invalid("quantity", "That quantity is too large."))?;
+    db::upsert_line(&mut tx, cart_id, variant.variant_id, wanted)
+        .await
+        .map_err(internal("saving cart line"))?;
+    db::touch(&mut tx, cart_id)
+        .await
+        .map_err(internal("touching cart"))?;
+    tx.commit().await.map_err(internal("committing cart"))?;
+    view_by_id(state, cart_id).await
+}
+
+#[tracing::instrument(skip_all, fields(sku = %sku))]
+pub async fn remove_line(
+    state: &AppState,
+    token: Option<Uuid>,
+    sku: &Sku,
+) -> Result<CartView, AppError> {
+    let Some(token) = token else {
+        return Ok(CartView::empty(state.config.currency));
+    };
+    let mut tx = state
+        .pool
+        .begin()
+        .await
+        .map_err(internal("starting cart transaction"))?;
+    let Some(cart_id) = db::lock_by_token(&mut tx, token)
+        .await
+        .map_err(internal("locking cart"))?
+    else {
+        return Ok(CartView::empty(state.config.currency));
+    };
+    // Unpublished products can still be removed, so this looks the variant up without the catalog's filter.
+    if let Some(variant_id) = db::variant_id(&mut tx, sku.as_str())
+        .await
+        .map_err(internal("loading variant"))?
+    {
+        db::delete_line(&mut tx, cart_id, variant_id)
+            .await
+            .map_err(internal("removing cart line"))?;
+        db::touch(&mut tx, cart_id)
+            .await
+            .map_err(internal("touching cart"))?;
+    }
+    tx.commit().await.map_err(internal("committing cart"))?;
+    view_by_id(state, cart_id).await
+}

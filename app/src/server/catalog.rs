@@ -1,0 +1,265 @@
+//! Catalog reads for the storefront pages. All of them go to the read pool.
+
+use super::db::catalog::{self as db, CardRow};
+use super::{internal, AppState};
+use crate::domain::catalog::{
+    CategoryLink, CategoryPage, CollectionView, HomeView, Image, ProductCard, ProductDetail,
+    VariantView,
+};
+use crate::domain::listing::{Cursor, CursorKey, SortOrder};
+use crate::domain::money::{Currency, Money};
+use crate::domain::slug::Slug;
+use crate::error::AppError;
+
+/// Products per listing page.
+pub const PAGE_SIZE: i64 = 24;
+/// Products per featured collection on the home page.
+pub const COLLECTION_SIZE: i64 = 8;
+
+#[tracing::instrument(skip_all)]
+pub async fn home(state: &AppState) -> Result<HomeView, AppError> {
+    let pool = &state.read_pool.0;
+    let featured = db::featured_collections(pool)
+        .await
+        .map_err(internal("loading featured collections"))?;
+    let ids: Vec<i64> = featured.iter().map(|c| c.collection_id).collect();
+    let cards = db::collection_cards(pool, &ids, COLLECTION_SIZE)
+        .await
+        .map_err(internal("loading collection cards"))?;
+    let categories = db::category_children(pool, None)
+        .await
+        .map_err(internal("loading categories"))?;
+
+    let mut collections = Vec::with_capacity(featured.len());
+    for c in featured {
+        let products = cards
+            .iter()
+            .filter(|(id, _)| *id == c.collection_id)
+            .map(|(_, row)| card(row.clone()))
+            .collect::<Result<Vec<_>, _>>()?;
+        collections.push(CollectionView {
+            slug: c.slug,
+            name: c.name,
+            description: c.description,
+            products,
+        });
+    }
+    Ok(HomeView {
+        collections,
+        categories: categories
+            .into_iter()
+            .map(|c| CategoryLink {
+                slug: c.slug,
+                name: c.name,
+            })
+            .collect(),
+    })
+}
+
+/// The top-level categories, for the header navigation.
+pub async fn top_categories(state: &AppState) -> Result<Vec<CategoryLink>, AppError> {
+    let rows = db::category_children(&state.read_pool.0, None)
+        .await
+        .map_err(internal("loading categories"))?;
+    Ok(rows
+        .into_iter()
+        .map(|c| CategoryLink {
+            slug: c.slug,
+            name: c.name,
+        })
+        .collect())
+}
+
+#[tracing::instrument(skip_all, fields(slug = %slug.as_str(), sort = sort.as_param()))]
+pub async fn category_page(
+    state: &AppState,
+    slug: &Slug,
+    sort: SortOrder,
+    after: Option<Cursor>,
+) -> Result<CategoryPage, AppError> {
+    let pool = &state.read_pool.0;
+    let category = db::category_by_slug(pool, slug.as_str())
+        .await
+        .map_err(internal("loading category"))?
+        .ok_or(AppError::NotFound)?;
+    let (ancestors, children, subtree) = tokio::try_join!(
+        db::category_ancestors(pool, category.category_id),
+        db::category_children(pool, Some(category.category_id)),
+        db::category_subtree_ids(pool, category.category_id),
+    )
+    .map_err(internal("loading category tree"))?;
+
+    let is_continuation = after.is_some();
+    // One more than a page tells whether there is a next page without counting.
+    let limit = PAGE_SIZE + 1;
+    let mut rows = match (sort, after.map(|c| (c.key, c.id))) {
+        (SortOrder::Newest, None) => db::cards_newest(pool, &subtree, None, limit).await,
+        (SortOrder::Newest, Some((CursorKey::Newest(micros), id))) => {
+            let time = chrono::DateTime::from_timestamp_micros(micros)
+                .ok_or(AppError::from(crate::domain::DomainError::Cursor))?;
+            db::cards_newest(pool, &subtree, Some((time, id)), limit).await
+        }
+        (SortOrder::PriceLowHigh, None) => db::cards_price_asc(pool, &subtree, None, limit).await,
+        (SortOrder::PriceLowHigh, Some((CursorKey::Price(p), id))) => {
+            db::cards_price_asc(pool, &subtree, Some((p, id)), limit).await
+        }
+        (SortOrder::PriceHighLow, None) => db::cards_price_desc(pool, &subtree, None, limit).await,
+        (SortOrder::PriceHighLow, Some((CursorKey::Price(p), id))) => {
+            db::cards_price_desc(pool, &subtree, Some((p, id)), limit).await
+        }
+        (SortOrder::Name, None) => db::cards_name(pool, &subtree, None, limit).await,
+        (SortOrder::Name, Some((CursorKey::Name(n), id))) => {
+            db::cards_name(pool, &subtree, Some((n, id)), limit).await
+        }
+        // Cursor::parse already ties a cursor to its sort order; this arm keeps that promise checked here too.
+        _ => return Err(crate::domain::DomainError::Cursor.into()),
+    }
+    .map_err(internal("loading category products"))?;
+
+    let next_cursor = if rows.len() as i64 > PAGE_SIZE {
+        rows.truncate(PAGE_SIZE as usize);
+        rows.last().map(|last| cursor_after(last, sort).encode())
+    } else {
+        None
+    };
+    let products = rows.into_iter().map(card).collect::<Result<Vec<_>, _>>()?;
+
+    Ok(CategoryPage {
+        slug: category.slug,
+        name: category.name,
+        description: category.description,
+        ancestors: ancestors
+            .into_iter()
+            .map(|c| CategoryLink {
+                slug: c.slug,
+                name: c.name,
+            })
+            .collect(),
+        children: children
+            .into_iter()
+            .map(|c| CategoryLink {
+                slug: c.slug,
+                name: c.name,
+            })
+            .collect(),
+        sort,
+        products,
+        next_cursor,
+        is_continuation,
+    })
+}
+
+fn cursor_after(row: &CardRow, sort: SortOrder) -> Cursor {
+    let key = match sort {
+        SortOrder::Newest => CursorKey::Newest(row.created_at.timestamp_micros()),
+        SortOrder::PriceLowHigh | SortOrder::PriceHighLow => CursorKey::Price(row.price_min_minor),
+        SortOrder::Name => CursorKey::Name(row.name.clone()),
+    };
+    Cursor {
+        key,
+        id: row.product_id,
+    }
+}
+
+#[tracing::instrument(skip_all, fields(slug = %slug.as_str()))]
+pub async fn product(state: &AppState, slug: &Slug) -> Result<ProductDetail, AppError> {
+    let pool = &state.read_pool.0;
+    let product = db::product_by_slug(pool, slug.as_str())
+        .await
+        .map_err(internal("loading product"))?
+        .ok_or(AppError::NotFound)?;
+    let (variants, option_names, images) = tokio::try_join!(
+        db::variants_of(pool, product.product_id),
+        db::option_names_of(pool, product.product_id),
+        db::images_of(pool, product.product_id),
+    )
+    .map_err(internal("loading product details"))?;
+
+    let variants = variants
+        .into_iter()
+        .map(|v| {
+            let currency = currency(&v.currency)?;
+            Ok(VariantView {
+                options: ordered_options(&v.options, &option_names),
+                price: Money::new(v.price_minor, currency),
+                compare_at: v
+                    .compare_at_minor
+                    .filter(|c| *c > v.price_minor)
+                    .map(|c| Money::new(c, currency)),
+                available: u32::try_from(v.stock_on_hand).unwrap_or(0),
+                sku: v.sku,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+
+    Ok(ProductDetail {
+        slug: product.slug,
+        name: product.name,
+        description: product.description,
+        category: CategoryLink {
+            slug: product.category_slug,
+            name: product.category_name,
+        },
+        option_names,
+        variants,
+        images: images
+            .into_iter()
+            .map(|i| Image {
+                url: i.url,
+                alt: i.alt,
+                width: u32::try_from(i.width).unwrap_or(1),
+                height: u32::try_from(i.height).unwrap_or(1),
+            })
+            .collect(),
+    })
+}
+
+/// A variant's option values in the product's option order; values for unknown options are dropped.
+pub fn ordered_options(options: &serde_json::Value, names: &[String]) -> Vec<(String, String)> {
+    names
+        .iter()
+        .filter_map(|name| {
+            options
+                .get(name)
+                .and_then(|v| v.as_str())
+                .map(|v| (name.clone(), v.to_string()))
+        })
+        .collect()
+}
+
+pub(super) fn currency(code: &str) -> Result<Currency, AppError> {
+    Currency::parse(code).map_err(|_| {
+        tracing::error!(code, "invalid currency code stored in the catalog");
+        AppError::Internal
+    })
+}
+
+fn card(row: CardRow) -> Result<ProductCard, AppError> {
+    let currency = currency(&row.currency)?;
+    let image = match (
+        row.image_url,
+        row.image_alt,
+        row.image_width,
+        row.image_height,
+    ) {
+        (Some(url), Some(alt), Some(w), Some(h)) => Some(Image {
+            url,
+            alt,
+            width: u32::try_from(w).unwrap_or(1),
+            height: u32::try_from(h).unwrap_or(1),
+        }),
+        _ => None,
+    };
+    Ok(ProductCard {
+        slug: row.slug,
+        name: row.name,
+        price_from: Money::new(row.price_min_minor, currency),
+        compare_at: row
+            .compare_at_minor
+            .filter(|c| *c > row.price_min_minor)
+            .map(|c| Money::new(c, currency)),
+        has_price_range: row.has_price_range.unwrap_or(false),
+        in_stock: row.in_stock.unwrap_or(false),
+        image,
+    })
+}

@@ -1,0 +1,69 @@
+//! The cart cookie: an opaque random token, HttpOnly so scripts cannot read it, SameSite=Lax so other sites
+//! cannot use it in their forms, and Secure when the shop is served over HTTPS.
+
+use http::header::{COOKIE, SET_COOKIE};
+use http::{HeaderMap, HeaderValue};
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+use uuid::Uuid;
+
+pub const CART_COOKIE: &str = "bazaar_cart";
+const CART_MAX_AGE_SECS: u32 = 60 * 60 * 24 * 30;
+
+/// The cart token from the request's cookies, when there is a well-formed one.
+pub fn cart_token(headers: &HeaderMap) -> Option<Uuid> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == CART_COOKIE)
+        .and_then(|(_, value)| Uuid::parse_str(value.trim()).ok())
+}
+
+pub fn cart_cookie(token: Uuid, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{CART_COOKIE}={token}; Path=/; Max-Age={CART_MAX_AGE_SECS}; HttpOnly; SameSite=Lax{secure}")
+}
+
+/// Adds the cart cookie to the response of the current server function or page.
+pub fn set_cart_cookie(token: Uuid, secure: bool) {
+    if let (Some(response), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(&cart_cookie(token, secure)),
+    ) {
+        response.append_header(SET_COOKIE, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_cart_token_among_other_cookies() {
+        let token = Uuid::new_v4();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_str(&format!("a=1; {CART_COOKIE}={token}; b=2")).unwrap(),
+        );
+        assert_eq!(cart_token(&headers), Some(token));
+    }
+
+    #[test]
+    fn ignores_malformed_tokens() {
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_static("bazaar_cart=not-a-uuid"));
+        assert_eq!(cart_token(&headers), None);
+        assert_eq!(cart_token(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn cookie_is_http_only_and_lax() {
+        let c = cart_cookie(Uuid::nil(), true);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.ends_with("; Secure"));
+        assert!(!cart_cookie(Uuid::nil(), false).contains("Secure"));
+    }
+}

@@ -1,0 +1,371 @@
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+
+/// A product as a listing shows it, with the sort keys of every order so the last row can become a cursor.
+#[derive(Debug, Clone)]
+pub struct CardRow {
+    pub product_id: i64,
+    pub slug: String,
+    pub name: String,
+    pub price_min_minor: i64,
+    pub currency: String,
+    pub created_at: DateTime<Utc>,
+    pub compare_at_minor: Option<i64>,
+    pub has_price_range: Option<bool>,
+    pub in_stock: Option<bool>,
+    pub image_url: Option<String>,
+    pub image_alt: Option<String>,
+    pub image_width: Option<i32>,
+    pub image_height: Option<i32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CategoryRow {
+    pub category_id: i64,
+    pub parent_id: Option<i64>,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+}
+
+pub async fn category_by_slug(pool: &PgPool, slug: &str) -> sqlx::Result<Option<CategoryRow>> {
+    sqlx::query_as!(
+        CategoryRow,
+        "select category_id, parent_id, slug, name, description from category where slug = $1",
+        slug
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// From the root down to the direct parent.
+pub async fn category_ancestors(pool: &PgPool, category_id: i64) -> sqlx::Result<Vec<CategoryRow>> {
+    sqlx::query_as!(
+        CategoryRow,
+        r#"with recursive up(category_id, depth) as (
+               select parent_id, 1 from category where category_id = $1 and parent_id is not null
+               union all
+               select c.parent_id, up.depth + 1 from category c join up on c.category_id = up.category_id
+               where c.parent_id is not null and up.depth < 32
+           )
+           select c.category_id as "category_id!", c.parent_id, c.slug as "slug!", c.name as "name!",
+                  c.description as "description!"
+           from up join category c on c.category_id = up.category_id
+           order by up.depth desc"#,
+        category_id
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn category_children(
+    pool: &PgPool,
+    parent_id: Option<i64>,
+) -> sqlx::Result<Vec<CategoryRow>> {
+    sqlx::query_as!(
+        CategoryRow,
+        "select category_id, parent_id, slug, name, description from category
+         where parent_id is not distinct from $1 order by position, name",
+        parent_id
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// The category and all below it: a listing of "Clothing" shows its shirts and trousers too.
+pub async fn category_subtree_ids(pool: &PgPool, category_id: i64) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar!(
+        r#"with recursive down(category_id, depth) as (
+               select $1::bigint, 0
+               union all
+               select c.category_id, down.depth + 1 from category c join down on c.parent_id = down.category_id
+               where down.depth < 32
+           )
+           select category_id as "category_id!" from down"#,
+        category_id
+    )
+    .fetch_all(pool)
+    .await
+}
+
+// The four listing queries differ only in ORDER BY and the keyset condition. sqlx checks each one against the
+// schema at compile time, which is why they are spelled out rather than assembled at run time.
+
+pub async fn cards_newest(
+    pool: &PgPool,
+    categories: &[i64],
+    after: Option<(DateTime<Utc>, i64)>,
+    limit: i64,
+) -> sqlx::Result<Vec<CardRow>> {
+    let (after_time, after_id) = after.unzip();
+    sqlx::query_as!(
+        CardRow,
+        r#"select p.product_id, p.slug, p.name, p.price_min_minor, p.currency as "currency!", p.created_at,
+                  agg.compare_at_minor, agg.has_price_range, agg.in_stock,
+                  img.url as "image_url?", img.alt as "image_alt?", img.width as "image_width?", img.height as "image_height?"
+           from product p
+           cross join lateral (
+               select max(v.compare_at_minor) filter (where v.price_minor = p.price_min_minor) as compare_at_minor,
+                      max(v.price_minor) > min(v.price_minor) as has_price_range,
+                      bool_or(v.stock_on_hand > 0) as in_stock
+               from variant v where v.product_id = p.product_id) agg
+           left join lateral (
+               select i.url, i.alt, i.width, i.height from product_image i
+               where i.product_id = p.product_id order by i.position limit 1) img on true
+           where p.category_id = any($1) and p.published
+             and ($2::timestamptz is null or (p.created_at, p.product_id) < ($2, $3))
+           order by p.created_at desc, p.product_id desc
+           limit $4"#,
+        categories,
+        after_time,
+        after_id,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn cards_price_asc(
+    pool: &PgPool,
+    categories: &[i64],
+    after: Option<(i64, i64)>,
+    limit: i64,
+) -> sqlx::Result<Vec<CardRow>> {
+    let (after_price, after_id) = after.unzip();
+    sqlx::query_as!(
+        CardRow,
+        r#"select p.product_id, p.slug, p.name, p.price_min_minor, p.currency as "currency!", p.created_at,
+                  agg.compare_at_minor, agg.has_price_range, agg.in_stock,
+                  img.url as "image_url?", img.alt as "image_alt?", img.width as "image_width?", img.height as "image_height?"
+           from product p
+           cross join lateral (
+               select max(v.compare_at_minor) filter (where v.price_minor = p.price_min_minor) as compare_at_minor,
+                      max(v.price_minor) > min(v.price_minor) as has_price_range,
+                      bool_or(v.stock_on_hand > 0) as in_stock
+               from variant v where v.product_id = p.product_id) agg
+           left join lateral (
+               select i.url, i.alt, i.width, i.height from product_image i
+               where i.product_id = p.product_id order by i.position limit 1) img on true
+           where p.category_id = any($1) and p.published
+             and ($2::bigint is null or (p.price_min_minor, p.product_id) > ($2, $3))
+           order by p.price_min_minor, p.product_id
+           limit $4"#,
+        categories,
+        after_price,
+        after_id,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn cards_price_desc(
+    pool: &PgPool,
+    categories: &[i64],
+    after: Option<(i64, i64)>,
+    limit: i64,
+) -> sqlx::Result<Vec<CardRow>> {
+    let (after_price, after_id) = after.unzip();
+    sqlx::query_as!(
+        CardRow,
+        r#"select p.product_id, p.slug, p.name, p.price_min_minor, p.currency as "currency!", p.created_at,
+                  agg.compare_at_minor, agg.has_price_range, agg.in_stock,
+                  img.url as "image_url?", img.alt as "image_alt?", img.width as "image_width?", img.height as "image_height?"
+           from product p
+           cross join lateral (
+               select max(v.compare_at_minor) filter (where v.price_minor = p.price_min_minor) as compare_at_minor,
+                      max(v.price_minor) > min(v.price_minor) as has_price_range,
+                      bool_or(v.stock_on_hand > 0) as in_stock
+               from variant v where v.product_id = p.product_id) agg
+           left join lateral (
+               select i.url, i.alt, i.width, i.height from product_image i
+               where i.product_id = p.product_id order by i.position limit 1) img on true
+           where p.category_id = any($1) and p.published
+             and ($2::bigint is null or (p.price_min_minor, p.product_id) < ($2, $3))
+           order by p.price_min_minor desc, p.product_id desc
+           limit $4"#,
+        categories,
+        after_price,
+        after_id,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn cards_name(
+    pool: &PgPool,
+    categories: &[i64],
+    after: Option<(String, i64)>,
+    limit: i64,
+) -> sqlx::Result<Vec<CardRow>> {
+    let (after_name, after_id) = after.unzip();
+    sqlx::query_as!(
+        CardRow,
+        r#"select p.product_id, p.slug, p.name, p.price_min_minor, p.currency as "currency!", p.created_at,
+                  agg.compare_at_minor, agg.has_price_range, agg.in_stock,
+                  img.url as "image_url?", img.alt as "image_alt?", img.width as "image_width?", img.height as "image_height?"
+           from product p
+           cross join lateral (
+               select max(v.compare_at_minor) filter (where v.price_minor = p.price_min_minor) as compare_at_minor,
+                      max(v.price_minor) > min(v.price_minor) as has_price_range,
+                      bool_or(v.stock_on_hand > 0) as in_stock
+               from variant v where v.product_id = p.product_id) agg
+           left join lateral (
+               select i.url, i.alt, i.width, i.height from product_image i
+               where i.product_id = p.product_id order by i.position limit 1) img on true
+           where p.category_id = any($1) and p.published
+             and ($2::text is null or (p.name collate "C", p.product_id) > ($2 collate "C", $3))
+           order by p.name collate "C", p.product_id
+           limit $4"#,
+        categories,
+        after_name,
+        after_id,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
+#[derive(Debug, Clone)]
+pub struct FeaturedRow {
+    pub collection_id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+}
+
+pub async fn featured_collections(pool: &PgPool) -> sqlx::Result<Vec<FeaturedRow>> {
+    sqlx::query_as!(
+        FeaturedRow,
+        "select collection_id, slug, name, description from collection where featured order by position, name limit 6"
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Cards of several collections at once, tagged with their collection, in collection order.
+pub async fn collection_cards(
+    pool: &PgPool,
+    collections: &[i64],
+    per_collection: i64,
+) -> sqlx::Result<Vec<(i64, CardRow)>> {
+    let rows = sqlx::query!(
+        r#"select cp.collection_id, p.product_id, p.slug, p.name, p.price_min_minor, p.currency as "currency!",
+                  p.created_at, agg.compare_at_minor, agg.has_price_range, agg.in_stock,
+                  img.url as "image_url?", img.alt as "image_alt?", img.width as "image_width?", img.height as "image_height?"
+           from unnest($1::bigint[]) as c(collection_id)
+           cross join lateral (
+               select cp.collection_id, cp.product_id, cp.position from collection_product cp
+               join product pp on pp.product_id = cp.product_id and pp.published
+               where cp.collection_id = c.collection_id
+               order by cp.position, cp.product_id limit $2) cp
+           join product p on p.product_id = cp.product_id
+           cross join lateral (
+               select max(v.compare_at_minor) filter (where v.price_minor = p.price_min_minor) as compare_at_minor,
+                      max(v.price_minor) > min(v.price_minor) as has_price_range,
+                      bool_or(v.stock_on_hand > 0) as in_stock
+               from variant v where v.product_id = p.product_id) agg
+           left join lateral (
+               select i.url, i.alt, i.width, i.height from product_image i
+               where i.product_id = p.product_id order by i.position limit 1) img on true
+           order by cp.collection_id, cp.position, cp.product_id"#,
+        collections,
+        per_collection
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.collection_id,
+                CardRow {
+                    product_id: r.product_id,
+                    slug: r.slug,
+                    name: r.name,
+                    price_min_minor: r.price_min_minor,
+                    currency: r.currency,
+                    created_at: r.created_at,
+                    compare_at_minor: r.compare_at_minor,
+                    has_price_range: r.has_price_range,
+                    in_stock: r.in_stock,
+                    image_url: r.image_url,
+                    image_alt: r.image_alt,
+                    image_width: r.image_width,
+                    image_height: r.image_height,
+                },
+            )
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone)]
+pub struct ProductRow {
+    pub product_id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub category_slug: String,
+    pub category_name: String,
+}
+
+pub async fn product_by_slug(pool: &PgPool, slug: &str) -> sqlx::Result<Option<ProductRow>> {
+    sqlx::query_as!(
+        ProductRow,
+        "select p.product_id, p.slug, p.name, p.description, c.slug as category_slug, c.name as category_name
+         from product p join category c on c.category_id = p.category_id
+         where p.slug = $1 and p.published",
+        slug
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+#[derive(Debug, Clone)]
+pub struct VariantRow {
+    pub sku: String,
+    pub options: serde_json::Value,
+    pub price_minor: i64,
+    pub compare_at_minor: Option<i64>,
+    pub currency: String,
+    pub stock_on_hand: i32,
+}
+
+pub async fn variants_of(pool: &PgPool, product_id: i64) -> sqlx::Result<Vec<VariantRow>> {
+    sqlx::query_as!(
+        VariantRow,
+        r#"select sku, options, price_minor, compare_at_minor, currency as "currency!", stock_on_hand
+           from variant where product_id = $1 order by position, variant_id"#,
+        product_id
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn option_names_of(pool: &PgPool, product_id: i64) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        "select name from product_option where product_id = $1 order by position, name",
+        product_id
+    )
+    .fetch_all(pool)
+    .await
+}
+
+#[derive(Debug, Clone)]
+pub struct ImageRow {
+    pub url: String,
+    pub alt: String,
+    pub width: i32,
+    pub height: i32,
+}
+
+pub async fn images_of(pool: &PgPool, product_id: i64) -> sqlx::Result<Vec<ImageRow>> {
+    sqlx::query_as!(
+        ImageRow,
+        "select url, alt, width, height from product_image where product_id = $1 order by position, product_image_id",
+        product_id
+    )
+    .fetch_all(pool)
+    .await
+}

@@ -1,0 +1,40 @@
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sqlx::PgPool;
+
+use crate::domain::money::Currency;
+
+/// Settings the services need, read once at start-up by the server binary.
+#[derive(Debug, Clone)]
+pub struct ShopConfig {
+    pub currency: Currency,
+    /// Mark cookies `Secure` (set when the site is served over HTTPS).
+    pub secure_cookies: bool,
+    /// The name the shop goes by in titles and OpenGraph tags.
+    pub shop_name: String,
+}
+
+impl Default for ShopConfig {
+    fn default() -> Self {
+        ShopConfig {
+            currency: Currency::EUR,
+            secure_cookies: false,
+            shop_name: "Bazaar".into(),
+        }
+    }
+}
+
+/// Everything a request handler or server function needs. Cheap to clone: pools are reference counted.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    /// The primary: every write, and reads that must see them (the cart).
+    pub pool: PgPool,
+    /// Catalog reads. A read replica when one is configured, else the primary again.
+    pub read_pool: ReadPool,
+    pub config: std::sync::Arc<ShopConfig>,
+    pub leptos_options: LeptosOptions,
+}
+
+/// A distinct type so axum's `FromRef` and the services cannot mix up the two pools.
+#[derive(Clone)]
+pub struct ReadPool(pub PgPool);

@@ -1,0 +1,202 @@
+//! Configuration from the environment (`BAZAAR_*`, plus `DATABASE_URL` and cargo-leptos' `LEPTOS_*`).
+//! Every setting and its default is listed in the README.
+
+use app::domain::money::Currency;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Json,
+    Pretty,
+}
+
+/// A string that is never printed: database URLs carry passwords.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: Secret,
+    pub database_read_url: Option<Secret>,
+    pub db_max_connections: u32,
+    pub bind: Option<SocketAddr>,
+    pub public_url: Option<String>,
+    pub media_dir: PathBuf,
+    pub log_format: LogFormat,
+    pub currency: Currency,
+    pub secure_cookies: Option<bool>,
+    pub run_migrations: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0} is not set")]
+    Missing(&'static str),
+    #[error("{name} is not valid: {reason}")]
+    Invalid { name: &'static str, reason: String },
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Reads settings through `get`, so tests can supply their own.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        fn parse<T: std::str::FromStr>(
+            name: &'static str,
+            raw: Option<String>,
+        ) -> Result<Option<T>, ConfigError>
+        where
+            T::Err: std::fmt::Display,
+        {
+            raw.map(|v| {
+                v.trim().parse::<T>().map_err(|e| ConfigError::Invalid {
+                    name,
+                    reason: e.to_string(),
+                })
+            })
+            .transpose()
+        }
+        let log_format = match get("BAZAAR_LOG_FORMAT").as_deref() {
+            None | Some("pretty") => LogFormat::Pretty,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "BAZAAR_LOG_FORMAT",
+                    reason: format!("{other:?}: use json or pretty"),
+                })
+            }
+        };
+        let currency = match get("BAZAAR_CURRENCY") {
+            None => Currency::EUR,
+            Some(code) => Currency::parse(&code).map_err(|_| ConfigError::Invalid {
+                name: "BAZAAR_CURRENCY",
+                reason: format!("{code:?} is not an ISO 4217 code"),
+            })?,
+        };
+        let public_url = get("BAZAAR_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string());
+        if let Some(url) = &public_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(ConfigError::Invalid {
+                    name: "BAZAAR_PUBLIC_URL",
+                    reason: "must start with http:// or https://".into(),
+                });
+            }
+        }
+        let db_max_connections = parse::<u32>(
+            "BAZAAR_DB_MAX_CONNECTIONS",
+            get("BAZAAR_DB_MAX_CONNECTIONS"),
+        )?
+        .unwrap_or(16);
+        if db_max_connections == 0 {
+            return Err(ConfigError::Invalid {
+                name: "BAZAAR_DB_MAX_CONNECTIONS",
+                reason: "must be at least 1".into(),
+            });
+        }
+        Ok(Config {
+            database_url: Secret(get("DATABASE_URL").ok_or(ConfigError::Missing("DATABASE_URL"))?),
+            database_read_url: get("DATABASE_READ_URL").map(Secret),
+            db_max_connections,
+            bind: parse("BAZAAR_BIND", get("BAZAAR_BIND"))?,
+            public_url,
+            media_dir: get("BAZAAR_MEDIA_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from(".data/media")),
+            log_format,
+            currency,
+            secure_cookies: parse("BAZAAR_SECURE_COOKIES", get("BAZAAR_SECURE_COOKIES"))?,
+            run_migrations: parse("BAZAAR_RUN_MIGRATIONS", get("BAZAAR_RUN_MIGRATIONS"))?
+                .unwrap_or(true),
+        })
+    }
+
+    /// Cookies are `Secure` when asked, or by default when the public URL is HTTPS.
+    pub fn cookies_secure(&self) -> bool {
+        self.secure_cookies.unwrap_or_else(|| {
+            self.public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://"))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn needs_a_database_url() {
+        assert!(matches!(
+            config(&[]),
+            Err(ConfigError::Missing("DATABASE_URL"))
+        ));
+    }
+
+    #[test]
+    fn defaults() {
+        let c = config(&[("DATABASE_URL", "postgres://x")]).unwrap();
+        assert_eq!(c.db_max_connections, 16);
+        assert_eq!(c.log_format, LogFormat::Pretty);
+        assert_eq!(c.currency, Currency::EUR);
+        assert!(!c.cookies_secure());
+        assert!(c.run_migrations);
+    }
+
+    #[test]
+    fn https_public_url_makes_cookies_secure() {
+        let c = config(&[
+            ("DATABASE_URL", "postgres://x"),
+            ("BAZAAR_PUBLIC_URL", "https://shop.example/"),
+        ])
+        .unwrap();
+        assert!(c.cookies_secure());
+        assert_eq!(c.public_url.as_deref(), Some("https://shop.example"));
+    }
+
+    #[test]
+    fn refuses_bad_values() {
+        for (k, v) in [
+            ("BAZAAR_LOG_FORMAT", "xml"),
+            ("BAZAAR_CURRENCY", "euro"),
+            ("BAZAAR_DB_MAX_CONNECTIONS", "0"),
+            ("BAZAAR_DB_MAX_CONNECTIONS", "many"),
+            ("BAZAAR_BIND", "localhost"),
+            ("BAZAAR_PUBLIC_URL", "shop.example"),
+        ] {
+            assert!(
+                config(&[("DATABASE_URL", "postgres://x"), (k, v)]).is_err(),
+                "{k}={v}"
+            );
+        }
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let c = config(&[("DATABASE_URL", "postgres://user:hunter2@db/x")]).unwrap();
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+}

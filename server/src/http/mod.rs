@@ -1,0 +1,54 @@
+//! The HTTP router: the Leptos app and its server functions, health checks, static files and media.
+
+pub mod fn_errors;
+pub mod health;
+pub mod static_files;
+
+use crate::config::Config;
+use app::components::page_meta::PublicUrl;
+use app::server::AppState;
+use app::{shell, App};
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+pub fn router(state: AppState, config: &Config) -> Router {
+    let routes = generate_route_list(App);
+    let public_url = PublicUrl(
+        config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", state.leptos_options.site_addr)),
+    );
+    let context = {
+        let state = state.clone();
+        move || {
+            provide_context(state.clone());
+            provide_context(public_url.clone());
+        }
+    };
+    let shell_options = state.leptos_options.clone();
+    let fallback_options = state.leptos_options.clone();
+
+    Router::new()
+        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(shell_options.clone()))
+        .merge(health::routes())
+        .merge(static_files::routes(&state.leptos_options, &config.media_dir))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, move |_| {
+            shell(fallback_options.clone())
+        }))
+        .layer(axum::middleware::from_fn(fn_errors::status_from_app_error))
+        .layer(CompressionLayer::new())
+        .layer(CatchPanicLayer::custom(fn_errors::panic_response))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}

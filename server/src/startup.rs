@@ -1,0 +1,121 @@
+//! Builds the application (pools, migrations, router) and serves it until SIGTERM or Ctrl-C, then drains.
+
+use crate::config::Config;
+use crate::{http, BoxError};
+use app::server::state::ReadPool;
+use app::server::{AppState, ShopConfig};
+use leptos::config::{get_configuration, LeptosOptions};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::PgPool;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+pub async fn connect(url: &str, max: u32) -> Result<PgPool, BoxError> {
+    let options = PgConnectOptions::from_str(url)?.application_name("bazaar");
+    Ok(PgPoolOptions::new()
+        .max_connections(max)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options)
+        .await?)
+}
+
+pub async fn migrate_only(config: &Config) -> Result<(), BoxError> {
+    let pool = connect(config.database_url.expose(), 2).await?;
+    MIGRATOR.run(&pool).await?;
+    tracing::info!("migrations applied");
+    Ok(())
+}
+
+/// The Leptos options: from cargo-leptos' environment (`LEPTOS_*`) when it is set, else the workspace's defaults,
+/// so the binary also starts when launched by hand or by a test. Hashed file names are used when the build left
+/// its `hash.txt` beside the binary.
+pub fn leptos_options() -> LeptosOptions {
+    get_configuration(None)
+        .map(|c| c.leptos_options)
+        .unwrap_or_else(|_| {
+            let hashed = std::env::current_exe()
+                .ok()
+                .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").exists()))
+                .unwrap_or(false);
+            LeptosOptions::builder()
+                .output_name("bazaar")
+                .site_root("target/site")
+                .site_pkg_dir("pkg")
+                .hash_files(hashed)
+                .build()
+        })
+}
+
+pub async fn build_state(
+    config: &Config,
+    leptos_options: LeptosOptions,
+) -> Result<AppState, BoxError> {
+    let pool = connect(config.database_url.expose(), config.db_max_connections).await?;
+    if config.run_migrations {
+        MIGRATOR.run(&pool).await?;
+    }
+    let read_pool = match &config.database_read_url {
+        Some(url) => connect(url.expose(), config.db_max_connections).await?,
+        None => pool.clone(),
+    };
+    Ok(state_from_pools(pool, read_pool, config, leptos_options))
+}
+
+pub fn state_from_pools(
+    pool: PgPool,
+    read_pool: PgPool,
+    config: &Config,
+    leptos_options: LeptosOptions,
+) -> AppState {
+    AppState {
+        pool,
+        read_pool: ReadPool(read_pool),
+        config: Arc::new(ShopConfig {
+            currency: config.currency,
+            secure_cookies: config.cookies_secure(),
+            shop_name: "Bazaar".into(),
+        }),
+        leptos_options,
+    }
+}
+
+pub async fn serve(config: Config) -> Result<(), BoxError> {
+    let options = leptos_options();
+    let addr = config.bind.unwrap_or(options.site_addr);
+    let state = build_state(&config, options).await?;
+    let router = http::router(state, &config);
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(addr = %listener.local_addr()?, "listening");
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    tracing::info!("drained; bye");
+    Ok(())
+}
+
+/// SIGTERM (what a deploy sends) or Ctrl-C. axum then stops accepting and finishes in-flight requests.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutdown signal received; draining");
+}

@@ -1,0 +1,105 @@
+use server::config::Config;
+use sqlx::PgPool;
+use std::net::SocketAddr;
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    pub pool: PgPool,
+    _media: TempDir,
+}
+
+/// A folder removed when the test ends.
+pub struct TempDir(pub std::path::PathBuf);
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Loads the demo catalog into the test's database and serves the app on a free port.
+pub async fn spawn_app(pool: PgPool) -> TestApp {
+    let media =
+        TempDir(std::env::temp_dir().join(format!("bazaar-test-media-{}", uuid::Uuid::new_v4())));
+    let config = Config::from_lookup(|name| match name {
+        "DATABASE_URL" => Some("postgres://unused".into()),
+        "BAZAAR_MEDIA_DIR" => Some(media.0.display().to_string()),
+        "BAZAAR_PUBLIC_URL" => Some("http://shop.test".into()),
+        _ => None,
+    })
+    .expect("test config");
+    server::seed::load_demo(&pool, &config.media_dir)
+        .await
+        .expect("demo catalog loads");
+
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("bazaar")
+        .site_root("target/site")
+        .build();
+    let state = server::startup::state_from_pools(pool.clone(), pool.clone(), &config, options);
+    let router = server::http::router(state, &config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .expect("serve");
+    });
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp {
+        addr,
+        client,
+        pool,
+        _media: media,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// Calls a server function as the hydrated app does: a form body, a JSON answer.
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// A SKU with at least `min` units in stock, and that stock.
+    pub async fn sku_with_stock(&self, min: i32) -> (String, i32) {
+        sqlx::query_as::<_, (String, i32)>(
+            "select sku, stock_on_hand from variant where stock_on_hand >= $1 order by sku limit 1",
+        )
+        .bind(min)
+        .fetch_one(&self.pool)
+        .await
+        .expect("a SKU in stock")
+    }
+
+    pub async fn set_stock(&self, sku: &str, stock: i32) {
+        sqlx::query("update variant set stock_on_hand = $2 where sku = $1")
+            .bind(sku)
+            .bind(stock)
+            .execute(&self.pool)
+            .await
+            .expect("set stock");
+    }
+}

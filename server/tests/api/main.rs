@@ -1,0 +1,6 @@
+//! Integration tests: the real app on port 0 against a fresh PostgreSQL database per test (`#[sqlx::test]`).
+
+mod cart;
+mod catalog;
+mod helpers;
+mod server;
