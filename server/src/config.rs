@@ -39,6 +39,8 @@ pub struct Config {
     pub currency: Currency,
     pub secure_cookies: Option<bool>,
     pub run_migrations: bool,
+    /// Serve `/__bench/static`, a fixed in-memory page that benchmarks use as the ceiling. Off in production.
+    pub bench_endpoints: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -122,6 +124,8 @@ impl Config {
             secure_cookies: parse("BAZAAR_SECURE_COOKIES", get("BAZAAR_SECURE_COOKIES"))?,
             run_migrations: parse("BAZAAR_RUN_MIGRATIONS", get("BAZAAR_RUN_MIGRATIONS"))?
                 .unwrap_or(true),
+            bench_endpoints: parse("BAZAAR_BENCH_ENDPOINTS", get("BAZAAR_BENCH_ENDPOINTS"))?
+                .unwrap_or(false),
         })
     }
 

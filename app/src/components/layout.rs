@@ -12,7 +12,7 @@ pub fn Header() -> impl IntoView {
         <header class="border-b border-stone-200 bg-white">
             <div class="mx-auto flex max-w-6xl items-center gap-4 px-4 py-3 sm:gap-8">
                 <a href="/" class="text-xl font-bold tracking-tight text-stone-900">"Bazaar"</a>
-                <nav aria-label="Categories" class="flex-1 overflow-x-auto">
+                <nav aria-label="Categories" class="no-scrollbar flex-1 overflow-x-auto">
                     <ul class="flex gap-4 whitespace-nowrap text-sm text-stone-700">
                         <Suspense fallback=|| ()>
                             {move || Suspend::new(async move {

@@ -123,7 +123,7 @@ impl Cursor {
 }
 
 fn decode_hex(hex: &str) -> Option<String> {
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return None;
     }
     let bytes = (0..hex.len())

@@ -100,7 +100,7 @@ fn Gallery(images: Vec<Image>) -> impl IntoView {
     let thumbs = images.clone();
     view! {
         <div>
-            <div class="flex aspect-square snap-x snap-mandatory overflow-x-auto rounded-xl bg-stone-100" data-testid="gallery">
+            <div class="no-scrollbar flex aspect-square snap-x snap-mandatory overflow-x-auto rounded-xl bg-stone-100" data-testid="gallery">
                 {images.into_iter().enumerate().map(|(i, img)| view! {
                     <img id=format!("image-{}", i + 1) src=img.url alt=img.alt width=img.width height=img.height
                         loading=if i == 0 { "eager" } else { "lazy" }

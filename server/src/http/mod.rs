@@ -1,5 +1,6 @@
 //! The HTTP router: the Leptos app and its server functions, health checks, static files and media.
 
+pub mod bench;
 pub mod fn_errors;
 pub mod health;
 pub mod static_files;
@@ -12,7 +13,7 @@ use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -34,7 +35,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
     let shell_options = state.leptos_options.clone();
     let fallback_options = state.leptos_options.clone();
 
-    Router::new()
+    let mut router = Router::new();
+    if config.bench_endpoints {
+        router = router.merge(bench::routes());
+    }
+    router
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(shell_options.clone()))
         .merge(health::routes())
         .merge(static_files::routes(&state.leptos_options, &config.media_dir))
@@ -42,7 +47,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
             shell(fallback_options.clone())
         }))
         .layer(axum::middleware::from_fn(fn_errors::status_from_app_error))
-        .layer(CompressionLayer::new())
+        // Level 4: brotli's and gzip's defaults cost several times the CPU for a few percent smaller pages.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(CatchPanicLayer::custom(fn_errors::panic_response))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {

@@ -44,7 +44,7 @@ pub async fn generate(pool: &PgPool, media_dir: &Path, count: u32) -> Result<(),
         let first = start + i64::from(done) + 1;
         insert_batch(pool, &leaves, first, size).await?;
         done += size;
-        if done % 50_000 == 0 || done == count {
+        if done.is_multiple_of(50_000) || done == count {
             tracing::info!(done, count, "generating products");
         }
     }

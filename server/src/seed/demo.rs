@@ -80,71 +80,80 @@ enum Kind {
     Single,
 }
 
-/// (category slug, kind, price range in cents, adjectives, nouns)
-const LINES: &[(&str, Kind, (i64, i64), &[&str], &[&str])] = &[
-    (
-        "t-shirts",
-        Kind::Apparel,
-        (1500, 3500),
-        &["Classic", "Heavyweight", "Pocket", "Striped", "Raglan"],
-        &["Tee", "Crew T-shirt"],
-    ),
-    (
-        "knitwear",
-        Kind::Apparel,
-        (4900, 12900),
-        &["Merino", "Cable", "Lambswool", "Cotton", "Fisherman"],
-        &["Jumper", "Cardigan"],
-    ),
-    (
-        "trousers",
-        Kind::Apparel,
-        (4500, 9900),
-        &["Slim", "Relaxed", "Pleated", "Straight", "Carpenter"],
-        &["Chinos", "Cords"],
-    ),
-    (
-        "shoes",
-        Kind::Shoes,
-        (5900, 17900),
-        &["Canvas", "Leather", "Suede", "Trail"],
-        &["Trainers", "Boots"],
-    ),
-    (
-        "kitchen",
-        Kind::Coloured,
-        (900, 6900),
-        &["Enamel", "Stoneware", "Cast-iron", "Glass"],
-        &["Mug", "Pan"],
-    ),
-    (
-        "decor",
-        Kind::Coloured,
-        (1900, 8900),
-        &["Linen", "Woven", "Ceramic", "Wool"],
-        &["Cushion", "Vase"],
-    ),
-    (
-        "stationery",
-        Kind::Single,
-        (300, 2900),
-        &["Dot-grid", "Recycled", "Pocket", "A5"],
-        &["Notebook", "Pen Set"],
-    ),
-    (
-        "outdoor",
-        Kind::Coloured,
-        (1500, 12900),
-        &["Waxed", "Insulated", "Packable", "Rolltop"],
-        &["Backpack", "Bottle"],
-    ),
-    (
-        "beauty",
-        Kind::Single,
-        (600, 3900),
-        &["Oat", "Rosemary", "Cedar", "Citrus"],
-        &["Soap Bar", "Hand Balm"],
-    ),
+/// A product line: a category's products are every adjective with every noun.
+struct Line {
+    category: &'static str,
+    kind: Kind,
+    /// Base price range in cents.
+    price: (i64, i64),
+    adjectives: &'static [&'static str],
+    nouns: &'static [&'static str],
+}
+
+const LINES: &[Line] = &[
+    Line {
+        category: "t-shirts",
+        kind: Kind::Apparel,
+        price: (1500, 3500),
+        adjectives: &["Classic", "Heavyweight", "Pocket", "Striped", "Raglan"],
+        nouns: &["Tee", "Crew T-shirt"],
+    },
+    Line {
+        category: "knitwear",
+        kind: Kind::Apparel,
+        price: (4900, 12900),
+        adjectives: &["Merino", "Cable", "Lambswool", "Cotton", "Fisherman"],
+        nouns: &["Jumper", "Cardigan"],
+    },
+    Line {
+        category: "trousers",
+        kind: Kind::Apparel,
+        price: (4500, 9900),
+        adjectives: &["Slim", "Relaxed", "Pleated", "Straight", "Carpenter"],
+        nouns: &["Chinos", "Cords"],
+    },
+    Line {
+        category: "shoes",
+        kind: Kind::Shoes,
+        price: (5900, 17900),
+        adjectives: &["Canvas", "Leather", "Suede", "Trail"],
+        nouns: &["Trainers", "Boots"],
+    },
+    Line {
+        category: "kitchen",
+        kind: Kind::Coloured,
+        price: (900, 6900),
+        adjectives: &["Enamel", "Stoneware", "Cast-iron", "Glass"],
+        nouns: &["Mug", "Pan"],
+    },
+    Line {
+        category: "decor",
+        kind: Kind::Coloured,
+        price: (1900, 8900),
+        adjectives: &["Linen", "Woven", "Ceramic", "Wool"],
+        nouns: &["Cushion", "Vase"],
+    },
+    Line {
+        category: "stationery",
+        kind: Kind::Single,
+        price: (300, 2900),
+        adjectives: &["Dot-grid", "Recycled", "Pocket", "A5"],
+        nouns: &["Notebook", "Pen Set"],
+    },
+    Line {
+        category: "outdoor",
+        kind: Kind::Coloured,
+        price: (1500, 12900),
+        adjectives: &["Waxed", "Insulated", "Packable", "Rolltop"],
+        nouns: &["Backpack", "Bottle"],
+    },
+    Line {
+        category: "beauty",
+        kind: Kind::Single,
+        price: (600, 3900),
+        adjectives: &["Oat", "Rosemary", "Cedar", "Citrus"],
+        nouns: &["Soap Bar", "Hand Balm"],
+    },
 ];
 
 const COLOURS: &[&str] = &[
@@ -193,14 +202,20 @@ pub struct DemoCatalog {
 
 impl DemoCatalog {
     pub fn build() -> Self {
-        let mut rng = Rng(0xBA2A_A2);
+        let mut rng = Rng(0x00BA_2AA2);
         let epoch = Utc
             .with_ymd_and_hms(2026, 1, 5, 9, 0, 0)
             .single()
             .unwrap_or_else(Utc::now);
         let mut products = Vec::new();
-        for (line_no, (category, kind, (low, high), adjectives, nouns)) in LINES.iter().enumerate()
-        {
+        for (line_no, line) in LINES.iter().enumerate() {
+            let Line {
+                category,
+                kind,
+                price: (low, high),
+                adjectives,
+                nouns,
+            } = line;
             for (i, (adjective, noun)) in adjectives
                 .iter()
                 .flat_map(|a| nouns.iter().map(move |n| (a, n)))
