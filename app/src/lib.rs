@@ -1,5 +1,8 @@
 //! Bazaar's storefront app, shared by the server (feature `ssr`) and the browser (feature `hydrate`).
 
+// Leptos views are deeply nested types; the release wasm build needs more room than the default 128.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod components;
 pub mod domain;

@@ -13,7 +13,9 @@ pub fn PageMeta(
     #[prop(default = None)] image: Option<String>,
     #[prop(default = "website")] kind: &'static str,
 ) -> impl IntoView {
-    let origin = use_context::<PublicUrl>().map(|u| u.0).unwrap_or_default();
+    let origin = use_context::<PublicUrl>()
+        .map(|u| u.0)
+        .unwrap_or_else(browser_origin);
     let absolute = move |url: String| {
         if url.starts_with('/') {
             format!("{origin}{url}")
@@ -34,5 +36,17 @@ pub fn PageMeta(
         <Meta property="og:type" content=kind/>
         <Meta property="og:site_name" content="Bazaar"/>
         {image.map(|url| view! { <Meta property="og:image" content=absolute(url)/> })}
+    }
+}
+
+/// In the browser (after client-side navigation) the page's own origin; on the server `PublicUrl` is provided.
+fn browser_origin() -> String {
+    #[cfg(not(feature = "ssr"))]
+    {
+        window().location().origin().unwrap_or_default()
+    }
+    #[cfg(feature = "ssr")]
+    {
+        String::new()
     }
 }
