@@ -17,8 +17,11 @@ test("browse, choose a variant, add to cart, change quantity, remove", async ({ 
   // Sort by price: the first card is now the cheapest, and prices do not fall along the page.
   await page.getByLabel("Sort by").selectOption("price");
   await expect(page).toHaveURL(/sort=price/);
-  const prices = await page.getByTestId("product-card").locator("p span").first().allInnerTexts();
-  expect(prices.length).toBeGreaterThan(0);
+  const prices = (await page.getByTestId("product-card").locator("p.mt-1 > span").allInnerTexts()).map((text) =>
+    parseFloat(text.replace(/[^0-9.]/g, "")),
+  );
+  expect(prices).toHaveLength(24);
+  expect(prices).toEqual([...prices].sort((a, b) => a - b));
   const firstPage = await page.getByTestId("product-card").allInnerTexts();
 
   await page.getByTestId("next-page").click();
