@@ -41,6 +41,10 @@ pub struct Config {
     pub run_migrations: bool,
     /// Serve `/__bench/static`, a fixed in-memory page that benchmarks use as the ceiling. Off in production.
     pub bench_endpoints: bool,
+    /// How long anonymous shoppers share a rendered page (`BAZAAR_PAGE_CACHE_TTL_SECS`, 0 turns it off).
+    pub page_cache_ttl_secs: u64,
+    /// Memory for that cache (`BAZAAR_PAGE_CACHE_MAX_MB`).
+    pub page_cache_max_mb: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -126,6 +130,13 @@ impl Config {
                 .unwrap_or(true),
             bench_endpoints: parse("BAZAAR_BENCH_ENDPOINTS", get("BAZAAR_BENCH_ENDPOINTS"))?
                 .unwrap_or(false),
+            page_cache_ttl_secs: parse(
+                "BAZAAR_PAGE_CACHE_TTL_SECS",
+                get("BAZAAR_PAGE_CACHE_TTL_SECS"),
+            )?
+            .unwrap_or(5),
+            page_cache_max_mb: parse("BAZAAR_PAGE_CACHE_MAX_MB", get("BAZAAR_PAGE_CACHE_MAX_MB"))?
+                .unwrap_or(64),
         })
     }
 
@@ -168,6 +179,7 @@ mod tests {
         assert_eq!(c.currency, Currency::EUR);
         assert!(!c.cookies_secure());
         assert!(c.run_migrations);
+        assert_eq!(c.page_cache_ttl_secs, 5);
     }
 
     #[test]
@@ -190,6 +202,7 @@ mod tests {
             ("BAZAAR_DB_MAX_CONNECTIONS", "many"),
             ("BAZAAR_BIND", "localhost"),
             ("BAZAAR_PUBLIC_URL", "shop.example"),
+            ("BAZAAR_PAGE_CACHE_TTL_SECS", "-1"),
         ] {
             assert!(
                 config(&[("DATABASE_URL", "postgres://x"), (k, v)]).is_err(),

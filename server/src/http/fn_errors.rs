@@ -33,7 +33,7 @@ pub async fn status_from_app_error(req: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-fn internal_response() -> Response {
+pub(crate) fn internal_response() -> Response {
     let body = serde_json::to_vec(&AppError::Internal).unwrap_or_default();
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;

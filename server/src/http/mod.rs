@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod fn_errors;
 pub mod health;
+pub mod page_cache;
 pub mod static_files;
 
 use crate::config::Config;
@@ -35,6 +36,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
     let shell_options = state.leptos_options.clone();
     let fallback_options = state.leptos_options.clone();
 
+    let page_cache = page_cache::PageCache::new(
+        std::time::Duration::from_secs(config.page_cache_ttl_secs),
+        config.page_cache_max_mb.saturating_mul(1024 * 1024),
+    );
+
     let mut router = Router::new();
     if config.bench_endpoints {
         router = router.merge(bench::routes());
@@ -49,6 +55,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(axum::middleware::from_fn(fn_errors::status_from_app_error))
         // Level 4: brotli's and gzip's defaults cost several times the CPU for a few percent smaller pages.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        .layer(axum::middleware::from_fn_with_state(page_cache, page_cache::layer))
         .layer(CatchPanicLayer::custom(fn_errors::panic_response))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {

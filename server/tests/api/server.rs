@@ -49,6 +49,85 @@ async fn pages_are_compressed_when_asked(pool: PgPool) {
     assert_eq!(response.headers().get("content-encoding").unwrap(), "br");
 }
 
+fn header(response: &reqwest::Response, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn anonymous_pages_are_shared_for_a_few_seconds(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let anonymous = reqwest::Client::new();
+    let get = |path: &str, encoding: &str| {
+        anonymous
+            .get(app.url(path))
+            .header("accept-encoding", encoding)
+            .send()
+    };
+    let first = get("/c/clothing", "gzip, br").await.unwrap();
+    assert_eq!(first.status(), 200);
+    assert_eq!(header(&first, "x-bazaar-cache"), "miss");
+    assert_eq!(header(&first, "content-encoding"), "br");
+    assert_eq!(
+        header(&first, "cache-control"),
+        "public, max-age=0, s-maxage=5"
+    );
+    assert!(header(&first, "vary").contains("Cookie"));
+    let first_id = header(&first, "x-request-id");
+    let first_body = first.bytes().await.unwrap();
+
+    let second = get("/c/clothing", "br, gzip").await.unwrap();
+    assert_eq!(header(&second, "x-bazaar-cache"), "hit");
+    assert_eq!(header(&second, "content-encoding"), "br");
+    assert_ne!(
+        header(&second, "x-request-id"),
+        first_id,
+        "each response has its own id"
+    );
+    assert_eq!(second.bytes().await.unwrap(), first_body);
+
+    // Each encoding is its own entry; an unknown page is shared with its 404.
+    let gzip = get("/c/clothing", "gzip").await.unwrap();
+    assert_eq!(header(&gzip, "x-bazaar-cache"), "miss");
+    assert_eq!(header(&gzip, "content-encoding"), "gzip");
+    for expected in ["miss", "hit"] {
+        let missing = get("/c/no-such-category", "identity").await.unwrap();
+        assert_eq!(missing.status(), 404);
+        assert_eq!(header(&missing, "x-bazaar-cache"), expected);
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn pages_with_a_cart_are_never_shared(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (sku, _) = app.sku_with_stock(5).await;
+    // Someone looks at the page anonymously, so a shared copy exists.
+    let anonymous = reqwest::Client::new();
+    let shared = anonymous.get(app.url("/cart")).send().await.unwrap();
+    assert_eq!(header(&shared, "x-bazaar-cache"), "miss");
+
+    // The shopper with a cart gets their own page, marked private.
+    let added = app
+        .call("cart/add", &[("sku", &sku), ("quantity", "2")])
+        .await;
+    assert!(added.status().is_success(), "{}", added.status());
+    let own = app.get("/cart").await;
+    assert_eq!(header(&own, "x-bazaar-cache"), "");
+    assert_eq!(header(&own, "cache-control"), "private, no-store");
+    assert!(own.text().await.unwrap().contains(&sku));
+
+    // The no-JS error round trip is personal too.
+    let err = anonymous
+        .get(app.url("/cart?__err=x"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&err, "x-bazaar-cache"), "");
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn media_is_served_with_a_cache_lifetime(pool: PgPool) {
     let app = spawn_app(pool).await;
