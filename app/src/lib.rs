@@ -31,7 +31,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#1c1917"/>
                 <AutoReload options=options.clone()/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body class="min-h-screen bg-stone-50 text-stone-900 antialiased">
@@ -53,7 +53,8 @@ pub fn App() -> impl IntoView {
 }
 
 /// Everything inside the router. Every route renders fully on the server before it is sent (`SsrMode::Async`), so
-/// shoppers without JavaScript and crawlers get complete pages with the right status code.
+/// shoppers without JavaScript and crawlers get complete pages with the right status code. Pages are server
+/// components: only the `#[island]`s in them (cart count, recently viewed, sort select, …) ship to the browser.
 #[component]
 fn Storefront() -> impl IntoView {
     CartState::provide();
@@ -72,9 +73,9 @@ fn Storefront() -> impl IntoView {
     }
 }
 
-/// Sets `data-hydrated` on `<body>` once the app is live in the browser, so end-to-end tests wait for it
-/// instead of sleeping.
-#[component]
+/// Sets `data-hydrated` on `<body>` once the page's islands are live in the browser, so end-to-end tests wait
+/// for it instead of sleeping.
+#[island]
 fn HydrationMarker() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(body) = document().body() {

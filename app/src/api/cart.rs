@@ -15,13 +15,16 @@ pub async fn add_to_cart(sku: String, quantity: String) -> Result<CartView, AppE
     use crate::server::{cart, context, cookies};
     let (sku, quantity) = parse_line(&sku, &quantity)?;
     let state = context::state()?;
-    cart::change_line(
+    let cart = cart::change_line(
         &state,
         cookies::cart_token(&context::headers()),
         &sku,
         cart::Change::Add(quantity),
     )
-    .await
+    .await?;
+    // Back to the product page, which then says "Added to your cart".
+    context::redirect_back_with("added", sku.as_str(), "buy");
+    Ok(cart)
 }
 
 #[server(prefix = "/api", endpoint = "cart/update")]

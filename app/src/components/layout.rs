@@ -32,17 +32,54 @@ pub fn Header() -> impl IntoView {
 #[component]
 fn CartLink() -> impl IntoView {
     let cart = use_cart();
-    let count = move || cart.item_count().unwrap_or(0);
     view! {
         <a href="/cart" class="relative flex items-center gap-2 rounded-md px-3 py-2 text-sm font-medium text-stone-900 hover:bg-stone-100" data-testid="cart-link">
             <span>"Cart"</span>
-            <Transition fallback=|| view! { <span class="rounded-full bg-stone-900 px-2 py-0.5 text-xs text-white" data-testid="cart-count">"0"</span> }>
-                <span class="rounded-full bg-stone-900 px-2 py-0.5 text-xs text-white" data-testid="cart-count"
-                    aria-label=move || format!("{} items in cart", count())>
-                    {count}
-                </span>
-            </Transition>
+            <Suspense fallback=|| view! { <CartCount count=0/> }>
+                {move || Suspend::new(async move {
+                    let count = cart.cart.await.map(|c| c.item_count).unwrap_or(0);
+                    view! { <CartCount count/> }
+                })}
+            </Suspense>
         </a>
+    }
+}
+
+/// The header's item count. The server renders this shopper's count; in the browser it is written to the
+/// localStorage snapshot, and the count follows the snapshot when another tab changes it, or when the page comes
+/// back from the back/forward cache.
+#[island]
+fn CartCount(count: u32) -> impl IntoView {
+    use super::cart_state::{read_snapshot, write_snapshot, SNAPSHOT_KEY};
+    use crate::domain::cart::CartSnapshot;
+    let shown = RwSignal::new(count);
+    Effect::new(move |_| {
+        write_snapshot(CartSnapshot { item_count: count });
+        let follow = move || {
+            if let Some(snapshot) = read_snapshot() {
+                shown.set(snapshot.item_count);
+            }
+        };
+        let storage = window_event_listener(leptos::ev::storage, move |event| {
+            if event.key().as_deref() == Some(SNAPSHOT_KEY) {
+                follow();
+            }
+        });
+        let pageshow = window_event_listener(leptos::ev::pageshow, move |event| {
+            if event.persisted() {
+                follow();
+            }
+        });
+        on_cleanup(move || {
+            storage.remove();
+            pageshow.remove();
+        });
+    });
+    view! {
+        <span class="rounded-full bg-stone-900 px-2 py-0.5 text-xs text-white" data-testid="cart-count"
+            aria-label=move || format!("{} items in cart", shown.get())>
+            {shown}
+        </span>
     }
 }
 

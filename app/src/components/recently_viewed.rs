@@ -25,9 +25,9 @@ pub fn remember(mut list: Vec<RecentItem>, item: RecentItem) -> Vec<RecentItem> 
     list
 }
 
-/// Shows the products viewed before this one, and records this one. Renders nothing on the server and before
-/// hydration, so server and browser agree.
-#[component]
+/// Shows the products viewed before this one, and records this one. An island: it renders nothing on the server
+/// and before hydration, so server and browser agree, and a shared (cached) page stays the same for everyone.
+#[island]
 pub fn RecentlyViewed(current: RecentItem) -> impl IntoView {
     let others = RwSignal::new(Vec::<RecentItem>::new());
     Effect::new(move |_| {

@@ -98,23 +98,29 @@ fn ListingView(listing: Listing) -> impl IntoView {
     }
 }
 
-/// A GET form: without JavaScript the "Apply" button submits it; with it, the router navigates in place, and
-/// choosing an option submits straight away.
+/// A GET form: without JavaScript the "Apply" button submits it; with it, choosing an option submits straight away.
 #[component]
 fn SortForm(sort: SortOrder) -> impl IntoView {
     view! {
-        <leptos_router::components::Form method="GET" action="">
+        <form method="get">
             <div class="flex items-center gap-2">
                 <label for="sort" class="text-sm text-stone-700">"Sort by"</label>
-                <select id="sort" name="sort" class="rounded-md border border-stone-300 bg-white px-2 py-1.5 text-sm"
-                    on:change=submit_parent_form>
-                    {SortOrder::ALL.into_iter().map(|s| view! {
-                        <option value=s.as_param() selected=s == sort>{s.label()}</option>
-                    }).collect_view()}
-                </select>
+                <SortSelect sort/>
                 <button type="submit" class="rounded-md border border-stone-300 px-3 py-1.5 text-sm hover:bg-stone-100">"Apply"</button>
             </div>
-        </leptos_router::components::Form>
+        </form>
+    }
+}
+
+#[island]
+fn SortSelect(sort: SortOrder) -> impl IntoView {
+    view! {
+        <select id="sort" name="sort" class="rounded-md border border-stone-300 bg-white px-2 py-1.5 text-sm"
+            on:change=submit_parent_form>
+            {SortOrder::ALL.into_iter().map(|s| view! {
+                <option value=s.as_param() selected=s == sort>{s.label()}</option>
+            }).collect_view()}
+        </select>
     }
 }
 

@@ -66,7 +66,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
         </nav>
         <div class="mt-4 grid gap-8 md:grid-cols-2">
             <Gallery images=p.images.clone()/>
-            <div>
+            <div id="buy" class="scroll-mt-4">
                 <h1 class="text-3xl font-bold tracking-tight text-stone-900">{p.name.clone()}</h1>
                 <p class="mt-3" data-testid="price">
                     {move || selected.get().map(|v| view! { <Price price=v.price compare_at=v.compare_at large=true/> })}
@@ -148,14 +148,16 @@ fn VariantPicker(
                                     if choice.selected { "border-stone-900 bg-stone-900 text-white" } else { "border-stone-300 text-stone-800 hover:border-stone-500" },
                                     if choice.available { "" } else { "line-through opacity-60" },
                                 );
+                                // `#buy` keeps the shopper at the price and the button when the page for the
+                                // chosen variant loads.
                                 view! {
-                                    <leptos_router::components::A href=format!("?variant={}", choice.sku) scroll=false
-                                        attr:class=class
-                                        attr:aria-current=choice.selected.then_some("true")
-                                        attr:data-testid="variant-option">
+                                    <a href=format!("?variant={}#buy", choice.sku)
+                                        class=class
+                                        aria-current=choice.selected.then_some("true")
+                                        data-testid="variant-option">
                                         {choice.value.clone()}
                                         {(!choice.available).then_some(view! { <span class="sr-only">" (sold out)"</span> })}
-                                    </leptos_router::components::A>
+                                    </a>
                                 }
                             }).collect_view()}
                         </div>
@@ -173,7 +175,12 @@ fn AddToCartForm(selected: Memo<Option<crate::domain::catalog::VariantView>>) ->
     let add = cart.add;
     let result = add.value();
     let error = Signal::derive(move || result.get().and_then(Result::err));
-    let added = move || matches!(result.get(), Some(Ok(_)));
+    // After a successful add the server sends the shopper back here with `?added=SKU`.
+    let query = use_query_map();
+    let added = move || {
+        let added = query.read().get("added");
+        added.is_some() && added == selected.get().map(|v| v.sku)
+    };
     let sold_out = move || selected.get().is_none_or(|v| v.available == 0);
     let max = move || {
         selected

@@ -17,3 +17,73 @@ pub fn headers() -> http::HeaderMap {
         .map(|parts| parts.headers)
         .unwrap_or_default()
 }
+
+/// Was this request a plain HTML form post (no JavaScript)? Leptos then answers with a redirect.
+pub fn is_plain_form_post() -> bool {
+    headers()
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+/// After a successful plain form post, send the shopper back to the page they came from with `key=value` added
+/// to its query (replacing an earlier one, and dropping a previous error), ending at `#fragment`.
+pub fn redirect_back_with(key: &str, value: &str, fragment: &str) {
+    if !is_plain_form_post() {
+        return;
+    }
+    let referer = headers()
+        .get(http::header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if let Some(location) = referer
+        .as_deref()
+        .and_then(|r| back_with(r, key, value, fragment))
+    {
+        leptos_axum::redirect(&location);
+    }
+}
+
+/// The path and query of `referer` with `key=value` set; `None` when it has no path.
+pub fn back_with(referer: &str, key: &str, value: &str, fragment: &str) -> Option<String> {
+    let after_scheme = referer.split_once("://").map_or(referer, |(_, rest)| rest);
+    let path_and_query = &after_scheme[after_scheme.find('/')?..];
+    let path_and_query = path_and_query.split('#').next().unwrap_or("/");
+    let (path, query) = path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""));
+    let mut pairs: Vec<&str> = query
+        .split('&')
+        .filter(|pair| {
+            let name = pair.split('=').next().unwrap_or("");
+            !pair.is_empty() && name != key && name != "__err" && name != "__path"
+        })
+        .collect();
+    let own = format!("{key}={value}");
+    pairs.push(&own);
+    Some(format!("{path}?{}#{fragment}", pairs.join("&")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::back_with;
+
+    #[test]
+    fn back_with_sets_the_parameter_and_keeps_the_others() {
+        assert_eq!(
+            back_with(
+                "http://shop.test/p/tee?variant=TEE-M&added=OLD&__err=x",
+                "added",
+                "TEE-M",
+                "buy"
+            )
+            .as_deref(),
+            Some("/p/tee?variant=TEE-M&added=TEE-M#buy")
+        );
+        assert_eq!(
+            back_with("https://shop.test/p/tee", "added", "A", "buy").as_deref(),
+            Some("/p/tee?added=A#buy")
+        );
+        assert_eq!(back_with("https://shop.test", "added", "A", "buy"), None);
+    }
+}

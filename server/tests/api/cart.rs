@@ -232,12 +232,18 @@ async fn form_posts_without_javascript_redirect_back(pool: PgPool) {
         .unwrap();
     assert_eq!(ok.status(), 302);
     let back = ok.headers().get("location").unwrap().to_str().unwrap();
-    assert!(back.starts_with(&page) && !back.contains("__err"), "{back}");
-    let html = app.get(&format!("/p/{slug}")).await.text().await.unwrap();
+    assert_eq!(back, format!("/p/{slug}?added={sku}#buy"));
+    let html = app
+        .get(&format!("/p/{slug}?variant={sku}&added={sku}"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(
         html.contains(r#"aria-label="1 items in cart""#),
         "the header counts the added item"
     );
+    assert!(html.contains("Added to your cart."), "the page says so");
 
     let refused = app
         .client
