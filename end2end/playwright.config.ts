@@ -32,7 +32,7 @@ export default defineConfig({
   reporter: [["list"]],
   use: { baseURL, trace: "retain-on-failure" },
   projects: [
-    { name: "js", use: { ...chromium }, testIgnore: /nojs\.spec\.ts/ },
-    { name: "no-js", use: { ...chromium, javaScriptEnabled: false }, testMatch: /nojs\.spec\.ts/ },
+    { name: "js", use: { ...chromium }, testIgnore: /nojs.*\.spec\.ts/ },
+    { name: "no-js", use: { ...chromium, javaScriptEnabled: false }, testMatch: /nojs.*\.spec\.ts/ },
   ],
 });

@@ -17,6 +17,10 @@ pub enum AppError {
     NotFound,
     #[error("{}", out_of_stock_message(*available))]
     OutOfStock { sku: String, available: u32 },
+    /// The request contradicts what already happened (e.g. one checkout submitted twice with different
+    /// details, or a cart that changed after the summary was shown).
+    #[error("{message}")]
+    Conflict { message: String },
     #[error("Too many requests; please wait a moment and try again.")]
     RateLimited,
     #[error("The shop is busy right now; please try again in a moment.")]
@@ -49,7 +53,7 @@ impl AppError {
         match self {
             AppError::Invalid { .. } => StatusCode::BAD_REQUEST,
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::OutOfStock { .. } => StatusCode::CONFLICT,
+            AppError::OutOfStock { .. } | AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,

@@ -18,7 +18,10 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
-use pages::{cart::CartPage, category::CategoryPage, home::HomePage, product::ProductPage};
+use pages::checkout::{contact::CheckoutPage, review::ReviewPage, shipping::ShippingPage};
+use pages::{
+    cart::CartPage, category::CategoryPage, home::HomePage, order::OrderPage, product::ProductPage,
+};
 
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -66,6 +69,10 @@ fn Storefront() -> impl IntoView {
                 <Route path=(StaticSegment("c"), ParamSegment("slug")) view=CategoryPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("p"), ParamSegment("slug")) view=ProductPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("cart") view=CartPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("checkout") view=CheckoutPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("checkout"), StaticSegment("shipping")) view=ShippingPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("checkout"), StaticSegment("review")) view=ReviewPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("orders"), ParamSegment("number")) view=OrderPage ssr=SsrMode::Async/>
             </Routes>
         </main>
         <Footer/>

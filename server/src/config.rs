@@ -45,6 +45,10 @@ pub struct Config {
     pub page_cache_ttl_secs: u64,
     /// Memory for that cache (`BAZAAR_PAGE_CACHE_MAX_MB`).
     pub page_cache_max_mb: usize,
+    /// Catalog prices include tax (`BAZAAR_PRICES_INCLUDE_TAX`, default true) or tax is added at checkout.
+    pub prices_include_tax: bool,
+    /// How long a card order holds its stock while the shopper pays (`BAZAAR_RESERVATION_MINUTES`, 15).
+    pub reservation_minutes: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -137,6 +141,24 @@ impl Config {
             .unwrap_or(5),
             page_cache_max_mb: parse("BAZAAR_PAGE_CACHE_MAX_MB", get("BAZAAR_PAGE_CACHE_MAX_MB"))?
                 .unwrap_or(64),
+            prices_include_tax: parse(
+                "BAZAAR_PRICES_INCLUDE_TAX",
+                get("BAZAAR_PRICES_INCLUDE_TAX"),
+            )?
+            .unwrap_or(true),
+            reservation_minutes: match parse::<u32>(
+                "BAZAAR_RESERVATION_MINUTES",
+                get("BAZAAR_RESERVATION_MINUTES"),
+            )? {
+                None => 15,
+                Some(m) if (1..=1440).contains(&m) => m,
+                Some(_) => {
+                    return Err(ConfigError::Invalid {
+                        name: "BAZAAR_RESERVATION_MINUTES",
+                        reason: "must be between 1 and 1440".into(),
+                    })
+                }
+            },
         })
     }
 
@@ -203,6 +225,8 @@ mod tests {
             ("BAZAAR_BIND", "localhost"),
             ("BAZAAR_PUBLIC_URL", "shop.example"),
             ("BAZAAR_PAGE_CACHE_TTL_SECS", "-1"),
+            ("BAZAAR_RESERVATION_MINUTES", "0"),
+            ("BAZAAR_PRICES_INCLUDE_TAX", "maybe"),
         ] {
             assert!(
                 config(&[("DATABASE_URL", "postgres://x"), (k, v)]).is_err(),

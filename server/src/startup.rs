@@ -78,6 +78,8 @@ pub fn state_from_pools(
             currency: config.currency,
             secure_cookies: config.cookies_secure(),
             shop_name: "Bazaar".into(),
+            prices_include_tax: config.prices_include_tax,
+            reservation_minutes: config.reservation_minutes,
         }),
         leptos_options,
     }
@@ -87,6 +89,7 @@ pub async fn serve(config: Config) -> Result<(), BoxError> {
     let options = leptos_options();
     let addr = config.bind.unwrap_or(options.site_addr);
     let state = build_state(&config, options).await?;
+    tokio::spawn(sweep_reservations(state.clone()));
     let router = http::router(state, &config);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "listening");
@@ -98,6 +101,21 @@ pub async fn serve(config: Config) -> Result<(), BoxError> {
     .await?;
     tracing::info!("drained; bye");
     Ok(())
+}
+
+/// Every 30 s, cancels unpaid card orders whose stock reservation ran out, returning the stock. Safe to run on
+/// every instance at once: each order changes under its row lock, and only from `awaiting_payment`.
+async fn sweep_reservations(state: AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match app::server::orders::expire_reservations(&state, chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(expired = n, "released expired stock reservations"),
+            Err(_) => {} // already logged by the service
+        }
+    }
 }
 
 /// SIGTERM (what a deploy sends) or Ctrl-C. axum then stops accepting and finishes in-flight requests.

@@ -4,3 +4,4 @@
 
 pub mod cart;
 pub mod catalog;
+pub mod checkout;

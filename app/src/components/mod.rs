@@ -3,6 +3,7 @@
 pub mod cart_state;
 pub mod error_view;
 pub mod layout;
+pub mod order_summary;
 pub mod page_meta;
 pub mod price;
 pub mod product_card;

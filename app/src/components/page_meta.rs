@@ -50,3 +50,14 @@ fn browser_origin() -> String {
         String::new()
     }
 }
+
+/// Marks the page being rendered as personal (checkout, an order): never stored by the page cache or a CDN.
+pub fn private_page() {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("private, no-store"),
+        );
+    }
+}

@@ -1,10 +1,14 @@
 //! Plain Rust types that parse input and hold the shop's rules. No I/O and no `cfg`: the same code runs on the
 //! server (which always parses) and in the browser (which may parse early for instant feedback).
 
+pub mod address;
 pub mod cart;
 pub mod catalog;
+pub mod checkout;
+pub mod email;
 pub mod listing;
 pub mod money;
+pub mod order;
 pub mod quantity;
 pub mod sku;
 pub mod slug;
@@ -30,6 +34,31 @@ pub enum DomainError {
     CurrencyMismatch,
     #[error("That amount is too large.")]
     Overflow,
+    #[error("Please enter a valid email address, like name@example.com.")]
+    Email,
+    #[error("We do not ship to that country.")]
+    Country,
+    #[error("That postal code does not look right for this country (for example {example}).")]
+    PostalCode { example: &'static str },
+    #[error("Please fill in this field.")]
+    Required { field: &'static str },
+    #[error("Please use at most {max} characters.")]
+    TooLong { field: &'static str, max: usize },
+    #[error("Please enter a phone number with 6 to 15 digits.")]
+    Phone,
+    #[error("An order that is {from} cannot become {to}.")]
+    Transition {
+        from: &'static str,
+        to: &'static str,
+    },
+    #[error("That discount code is not valid yet.")]
+    DiscountNotStarted,
+    #[error("That discount code has expired.")]
+    DiscountExpired,
+    #[error("This code needs an order of at least {minimum}.")]
+    DiscountMinimum { minimum: String },
+    #[error("Please choose how you would like to pay.")]
+    PaymentMethod,
 }
 
 impl DomainError {
@@ -44,6 +73,16 @@ impl DomainError {
             DomainError::Currency | DomainError::CurrencyMismatch | DomainError::Overflow => {
                 "amount"
             }
+            DomainError::Email => "email",
+            DomainError::Country => "country",
+            DomainError::PostalCode { .. } => "postal_code",
+            DomainError::Required { field } | DomainError::TooLong { field, .. } => field,
+            DomainError::Phone => "phone",
+            DomainError::Transition { .. } => "status",
+            DomainError::DiscountNotStarted
+            | DomainError::DiscountExpired
+            | DomainError::DiscountMinimum { .. } => "discount_code",
+            DomainError::PaymentMethod => "payment_method",
         }
     }
 }

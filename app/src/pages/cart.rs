@@ -78,6 +78,9 @@ fn CartContents(view: CartView) -> impl IntoView {
                 {format!("{} item{}", view.item_count, if view.item_count == 1 { "" } else { "s" })}
                 " · shipping and taxes are calculated at checkout"
             </p>
+            <a href="/checkout" class="mt-3 rounded-md bg-stone-900 px-6 py-3 font-medium text-white hover:bg-stone-700" data-testid="checkout-link">
+                "Check out"
+            </a>
         </div>
     }
     .into_any()

@@ -2,5 +2,7 @@
 
 pub mod cart;
 pub mod category;
+pub mod checkout;
 pub mod home;
+pub mod order;
 pub mod product;

@@ -25,7 +25,21 @@ pub async fn view(state: &AppState, token: Option<Uuid>) -> Result<CartView, App
 }
 
 async fn view_by_id(state: &AppState, cart_id: i64) -> Result<CartView, AppError> {
-    let rows = db::lines(&state.pool, cart_id)
+    let mut conn = state
+        .pool
+        .acquire()
+        .await
+        .map_err(internal("connecting for the cart"))?;
+    view_on(&mut conn, cart_id, state.config.currency).await
+}
+
+/// The priced cart, read on `conn` (inside the caller's transaction when it has one).
+pub async fn view_on(
+    conn: &mut sqlx::PgConnection,
+    cart_id: i64,
+    shop_currency: crate::domain::money::Currency,
+) -> Result<CartView, AppError> {
+    let rows = db::lines(&mut *conn, cart_id)
         .await
         .map_err(internal("loading cart lines"))?;
     let lines = rows
@@ -40,7 +54,7 @@ async fn view_by_id(state: &AppState, cart_id: i64) -> Result<CartView, AppError
                     .join(" / "),
                 unit_price: Money::new(r.price_minor, currency(&r.currency)?),
                 quantity: u32::try_from(r.quantity).unwrap_or(0),
-                available: u32::try_from(r.stock_on_hand).unwrap_or(0),
+                available: u32::try_from(r.available).unwrap_or(0),
                 sku: r.sku,
                 product_slug: r.product_slug,
                 product_name: r.product_name,
@@ -48,7 +62,7 @@ async fn view_by_id(state: &AppState, cart_id: i64) -> Result<CartView, AppError
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
-    CartView::price(lines, state.config.currency).map_err(|e| {
+    CartView::price(lines, shop_currency).map_err(|e| {
         tracing::error!(error = %e, cart_id, "cart cannot be priced");
         AppError::Internal
     })
@@ -106,7 +120,7 @@ pub async fn change_line(
         Change::Add(q) => current.saturating_add(q.get()),
         Change::Set(q) => q.get(),
     };
-    let stock = u32::try_from(variant.stock_on_hand).unwrap_or(0);
+    let stock = u32::try_from(variant.available).unwrap_or(0);
     let limit = stock.min(Quantity::MAX);
     if wanted > limit {
         // Say how many more can be added for an add, and how many in all for a set.

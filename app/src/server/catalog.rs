@@ -186,7 +186,7 @@ pub async fn product(state: &AppState, slug: &Slug) -> Result<ProductDetail, App
                     .compare_at_minor
                     .filter(|c| *c > v.price_minor)
                     .map(|c| Money::new(c, currency)),
-                available: u32::try_from(v.stock_on_hand).unwrap_or(0),
+                available: u32::try_from(v.available).unwrap_or(0),
                 sku: v.sku,
             })
         })

@@ -3,9 +3,11 @@
 
 pub mod cart;
 pub mod catalog;
+pub mod checkout;
 pub mod context;
 pub mod cookies;
 pub mod db;
+pub mod orders;
 pub mod state;
 
 pub use state::{AppState, ShopConfig};

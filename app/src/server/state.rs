@@ -12,6 +12,10 @@ pub struct ShopConfig {
     pub secure_cookies: bool,
     /// The name the shop goes by in titles and OpenGraph tags.
     pub shop_name: String,
+    /// Catalog prices include tax (VAT-style) or tax is added at checkout (sales-tax-style).
+    pub prices_include_tax: bool,
+    /// How long a card order holds its stock while the shopper pays.
+    pub reservation_minutes: u32,
 }
 
 impl Default for ShopConfig {
@@ -20,6 +24,8 @@ impl Default for ShopConfig {
             currency: Currency::EUR,
             secure_cookies: false,
             shop_name: "Bazaar".into(),
+            prices_include_tax: true,
+            reservation_minutes: 15,
         }
     }
 }

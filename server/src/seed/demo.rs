@@ -339,6 +339,7 @@ pub async fn load(pool: &PgPool, media_dir: &Path) -> Result<Summary, BoxError> 
     sqlx::query!("delete from category")
         .execute(&mut *tx)
         .await?;
+    super::shipping::load(&mut tx).await?;
 
     for (position, (slug, name, parent, description)) in DEMO_CATEGORIES.iter().enumerate() {
         sqlx::query!(

@@ -3,6 +3,7 @@
 mod bulk;
 mod demo;
 mod images;
+mod shipping;
 
 use crate::cli::SeedArgs;
 use crate::config::Config;

@@ -6,6 +6,8 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
     pub pool: PgPool,
+    /// The app's state, for tests that drive a service directly (with a clock of their own).
+    pub state: app::server::AppState,
     _media: TempDir,
 }
 
@@ -37,7 +39,7 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
         .site_root("target/site")
         .build();
     let state = server::startup::state_from_pools(pool.clone(), pool.clone(), &config, options);
-    let router = server::http::router(state, &config);
+    let router = server::http::router(state.clone(), &config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -59,6 +61,7 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
         addr,
         client,
         pool,
+        state,
         _media: media,
     }
 }

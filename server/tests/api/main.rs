@@ -2,5 +2,6 @@
 
 mod cart;
 mod catalog;
+mod checkout;
 mod helpers;
 mod server;

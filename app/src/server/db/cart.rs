@@ -39,7 +39,7 @@ pub async fn touch(conn: &mut PgConnection, cart_id: i64) -> sqlx::Result<()> {
 #[derive(Debug, Clone)]
 pub struct VariantStock {
     pub variant_id: i64,
-    pub stock_on_hand: i32,
+    pub available: i32,
 }
 
 pub async fn variant_stock(
@@ -48,7 +48,7 @@ pub async fn variant_stock(
 ) -> sqlx::Result<Option<VariantStock>> {
     sqlx::query_as!(
         VariantStock,
-        "select v.variant_id, v.stock_on_hand from variant v join product p on p.product_id = v.product_id
+        "select v.variant_id, v.available from variant v join product p on p.product_id = v.product_id
          where v.sku = $1 and p.published",
         sku
     )
@@ -121,11 +121,14 @@ pub struct LineRow {
     pub price_minor: i64,
     pub currency: String,
     pub quantity: i32,
-    pub stock_on_hand: i32,
+    pub available: i32,
 }
 
 /// The cart's lines with today's prices and stock, oldest line first.
-pub async fn lines(pool: &PgPool, cart_id: i64) -> sqlx::Result<Vec<LineRow>> {
+pub async fn lines<'e>(
+    exec: impl sqlx::PgExecutor<'e>,
+    cart_id: i64,
+) -> sqlx::Result<Vec<LineRow>> {
     sqlx::query_as!(
         LineRow,
         r#"select v.sku, v.options,
@@ -134,7 +137,7 @@ pub async fn lines(pool: &PgPool, cart_id: i64) -> sqlx::Result<Vec<LineRow>> {
                   p.slug as product_slug, p.name as product_name,
                   (select i.url from product_image i where i.product_id = p.product_id
                    order by i.position limit 1) as image_url,
-                  v.price_minor, v.currency as "currency!", l.quantity, v.stock_on_hand
+                  v.price_minor, v.currency as "currency!", l.quantity, v.available
            from cart_line l
            join variant v on v.variant_id = l.variant_id
            join product p on p.product_id = v.product_id
@@ -142,6 +145,14 @@ pub async fn lines(pool: &PgPool, cart_id: i64) -> sqlx::Result<Vec<LineRow>> {
            order by l.created_at, v.sku"#,
         cart_id
     )
-    .fetch_all(pool)
+    .fetch_all(exec)
     .await
+}
+
+/// Empties a cart (its order now holds the goods).
+pub async fn clear(conn: &mut PgConnection, cart_id: i64) -> sqlx::Result<()> {
+    sqlx::query!("delete from cart_line where cart_id = $1", cart_id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

@@ -107,7 +107,7 @@ pub async fn cards_newest(
            cross join lateral (
                select max(v.compare_at_minor) filter (where v.price_minor = p.price_min_minor) as compare_at_minor,
                       max(v.price_minor) > min(v.price_minor) as has_price_range,
-                      bool_or(v.stock_on_hand > 0) as in_stock
+                      bool_or(v.available > 0) as in_stock
                from variant v where v.product_id = p.product_id) agg
            left join lateral (
                select i.url, i.alt, i.width, i.height from product_image i
@@ -141,7 +141,7 @@ pub async fn cards_price_asc(
            cross join lateral (
                select max(v.compare_at_minor) filter (where v.price_minor = p.price_min_minor) as compare_at_minor,
                       max(v.price_minor) > min(v.price_minor) as has_price_range,
-                      bool_or(v.stock_on_hand > 0) as in_stock
+                      bool_or(v.available > 0) as in_stock
                from variant v where v.product_id = p.product_id) agg
            left join lateral (
                select i.url, i.alt, i.width, i.height from product_image i
@@ -175,7 +175,7 @@ pub async fn cards_price_desc(
            cross join lateral (
                select max(v.compare_at_minor) filter (where v.price_minor = p.price_min_minor) as compare_at_minor,
                       max(v.price_minor) > min(v.price_minor) as has_price_range,
-                      bool_or(v.stock_on_hand > 0) as in_stock
+                      bool_or(v.available > 0) as in_stock
                from variant v where v.product_id = p.product_id) agg
            left join lateral (
                select i.url, i.alt, i.width, i.height from product_image i
@@ -209,7 +209,7 @@ pub async fn cards_name(
            cross join lateral (
                select max(v.compare_at_minor) filter (where v.price_minor = p.price_min_minor) as compare_at_minor,
                       max(v.price_minor) > min(v.price_minor) as has_price_range,
-                      bool_or(v.stock_on_hand > 0) as in_stock
+                      bool_or(v.available > 0) as in_stock
                from variant v where v.product_id = p.product_id) agg
            left join lateral (
                select i.url, i.alt, i.width, i.height from product_image i
@@ -264,7 +264,7 @@ pub async fn collection_cards(
            cross join lateral (
                select max(v.compare_at_minor) filter (where v.price_minor = p.price_min_minor) as compare_at_minor,
                       max(v.price_minor) > min(v.price_minor) as has_price_range,
-                      bool_or(v.stock_on_hand > 0) as in_stock
+                      bool_or(v.available > 0) as in_stock
                from variant v where v.product_id = p.product_id) agg
            left join lateral (
                select i.url, i.alt, i.width, i.height from product_image i
@@ -329,13 +329,13 @@ pub struct VariantRow {
     pub price_minor: i64,
     pub compare_at_minor: Option<i64>,
     pub currency: String,
-    pub stock_on_hand: i32,
+    pub available: i32,
 }
 
 pub async fn variants_of(pool: &PgPool, product_id: i64) -> sqlx::Result<Vec<VariantRow>> {
     sqlx::query_as!(
         VariantRow,
-        r#"select sku, options, price_minor, compare_at_minor, currency as "currency!", stock_on_hand
+        r#"select sku, options, price_minor, compare_at_minor, currency as "currency!", available
            from variant where product_id = $1 order by position, variant_id"#,
         product_id
     )

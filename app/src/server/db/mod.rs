@@ -3,3 +3,5 @@
 
 pub mod cart;
 pub mod catalog;
+pub mod checkout;
+pub mod order;

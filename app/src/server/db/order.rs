@@ -1,0 +1,322 @@
+//! Orders, their lines and history, and the stock they hold.
+
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+/// Holds `quantity` of `sku` for an order, only if that many are available. Returns false when they are not.
+pub async fn reserve(conn: &mut PgConnection, sku: &str, quantity: i32) -> sqlx::Result<bool> {
+    let updated = sqlx::query!(
+        "update variant set reserved = reserved + $2 where sku = $1 and available >= $2",
+        sku,
+        quantity
+    )
+    .execute(conn)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
+pub async fn available(conn: &mut PgConnection, sku: &str) -> sqlx::Result<i32> {
+    sqlx::query_scalar!("select available from variant where sku = $1", sku)
+        .fetch_optional(conn)
+        .await
+        .map(|a| a.unwrap_or(0).max(0))
+}
+
+#[derive(Debug, Clone)]
+pub struct NewOrder<'a> {
+    pub number: &'a str,
+    pub access_token: &'a str,
+    pub idempotency_key: Uuid,
+    pub request_hash: &'a str,
+    pub cart_id: i64,
+    pub payment_method: &'a str,
+    pub email: &'a str,
+    pub shipping_address: &'a serde_json::Value,
+    pub shipping_method: &'a str,
+    pub currency: &'a str,
+    pub tax_inclusive: bool,
+    pub tax_rate_bp: i32,
+    pub subtotal_minor: i64,
+    pub discount_code: Option<&'a str>,
+    pub discount_minor: i64,
+    pub shipping_minor: i64,
+    pub tax_minor: i64,
+    pub total_minor: i64,
+    pub reserve_minutes: Option<i32>,
+}
+
+pub async fn insert(conn: &mut PgConnection, o: &NewOrder<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"insert into customer_order
+             (number, access_token, idempotency_key, request_hash, cart_id, payment_method, email, shipping_address,
+              shipping_method, currency, tax_inclusive, tax_rate_bp, subtotal_minor, discount_code, discount_minor,
+              shipping_minor, tax_minor, total_minor, reserved_until)
+           values ($1, $2, $3, $4, $5, $6::text::payment_method, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                   $18, now() + make_interval(mins => $19))
+           returning customer_order_id"#,
+        o.number,
+        o.access_token,
+        o.idempotency_key,
+        o.request_hash,
+        o.cart_id,
+        o.payment_method,
+        o.email,
+        o.shipping_address,
+        o.shipping_method,
+        o.currency,
+        o.tax_inclusive,
+        o.tax_rate_bp,
+        o.subtotal_minor,
+        o.discount_code,
+        o.discount_minor,
+        o.shipping_minor,
+        o.tax_minor,
+        o.total_minor,
+        o.reserve_minutes
+    )
+    .fetch_one(conn)
+    .await
+}
+
+#[derive(Debug, Clone)]
+pub struct NewLine<'a> {
+    pub line_no: i32,
+    pub sku: &'a str,
+    pub product_name: &'a str,
+    pub variant_label: &'a str,
+    pub unit_price_minor: i64,
+    pub quantity: i32,
+    pub line_total_minor: i64,
+}
+
+pub async fn insert_line(
+    conn: &mut PgConnection,
+    order_id: i64,
+    l: &NewLine<'_>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into order_line (customer_order_id, line_no, variant_id, sku, product_name, variant_label,
+                                 unit_price_minor, quantity, line_total_minor)
+         values ($1, $2, (select variant_id from variant where sku = $3), $3, $4, $5, $6, $7, $8)",
+        order_id,
+        l.line_no,
+        l.sku,
+        l.product_name,
+        l.variant_label,
+        l.unit_price_minor,
+        l.quantity,
+        l.line_total_minor
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn insert_event(
+    conn: &mut PgConnection,
+    order_id: i64,
+    from: Option<&str>,
+    to: &str,
+    note: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into order_event (customer_order_id, from_status, to_status, note)
+         values ($1, $2::text::order_status, $3::text::order_status, $4)",
+        order_id,
+        from,
+        to,
+        note
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn insert_redemption(
+    conn: &mut PgConnection,
+    discount_id: i64,
+    order_id: i64,
+    email: &str,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into discount_redemption (discount_id, customer_order_id, email) values ($1, $2, $3)",
+        discount_id,
+        order_id,
+        email
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct OrderRow {
+    pub customer_order_id: i64,
+    pub number: String,
+    pub access_token: String,
+    pub request_hash: String,
+    pub status: String,
+    pub payment_method: String,
+    pub email: String,
+    pub shipping_address: serde_json::Value,
+    pub shipping_method: String,
+    pub currency: String,
+    pub tax_inclusive: bool,
+    pub subtotal_minor: i64,
+    pub discount_code: Option<String>,
+    pub discount_minor: i64,
+    pub shipping_minor: i64,
+    pub tax_minor: i64,
+    pub total_minor: i64,
+    pub stock_state: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// `query_as!` for one order, with the given `where` clause and arguments.
+macro_rules! select_order {
+    ($where:tt, $($arg:expr),*) => {
+        sqlx::query_as!(
+            OrderRow,
+            r#"select customer_order_id, number, access_token, request_hash, status::text as "status!",
+                      payment_method::text as "payment_method!", email::text as "email!", shipping_address,
+                      shipping_method, currency as "currency!", tax_inclusive, subtotal_minor,
+                      discount_code::text, discount_minor, shipping_minor, tax_minor, total_minor, stock_state,
+                      created_at
+               from customer_order "# + $where,
+            $($arg),*
+        )
+    };
+}
+
+pub async fn by_idempotency_key(
+    conn: &mut PgConnection,
+    key: Uuid,
+) -> sqlx::Result<Option<OrderRow>> {
+    select_order!("where idempotency_key = $1", key)
+        .fetch_optional(conn)
+        .await
+}
+
+pub async fn by_number(conn: &mut PgConnection, number: &str) -> sqlx::Result<Option<OrderRow>> {
+    select_order!("where number = $1", number)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Locks the order row for a status change.
+pub async fn lock(conn: &mut PgConnection, order_id: i64) -> sqlx::Result<Option<OrderRow>> {
+    select_order!("where customer_order_id = $1 for update", order_id)
+        .fetch_optional(conn)
+        .await
+}
+
+#[derive(Debug, Clone)]
+pub struct LineRow {
+    pub sku: String,
+    pub product_name: String,
+    pub variant_label: String,
+    pub unit_price_minor: i64,
+    pub quantity: i32,
+    pub line_total_minor: i64,
+}
+
+pub async fn lines(conn: &mut PgConnection, order_id: i64) -> sqlx::Result<Vec<LineRow>> {
+    sqlx::query_as!(
+        LineRow,
+        "select sku, product_name, variant_label, unit_price_minor, quantity, line_total_minor
+         from order_line where customer_order_id = $1 order by line_no",
+        order_id
+    )
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn set_status(conn: &mut PgConnection, order_id: i64, status: &str) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update customer_order set status = $2::text::order_status where customer_order_id = $1",
+        order_id,
+        status
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Gives the order's held stock back (`released`) or takes it off the shelf (`sold`); once per order.
+pub async fn settle_stock(
+    conn: &mut PgConnection,
+    order_id: i64,
+    sold: bool,
+) -> sqlx::Result<bool> {
+    let changed = sqlx::query!(
+        "update customer_order set stock_state = case when $2 then 'sold' else 'released' end, reserved_until = null
+         where customer_order_id = $1 and stock_state = 'reserved'",
+        order_id,
+        sold
+    )
+    .execute(&mut *conn)
+    .await?;
+    if changed.rows_affected() == 0 {
+        return Ok(false);
+    }
+    // Variants in a stable order, so two settlements never wait on each other in a cycle.
+    sqlx::query!(
+        "update variant v
+         set reserved = v.reserved - l.qty,
+             stock_on_hand = v.stock_on_hand - case when $2 then l.qty else 0 end
+         from (select variant_id, sum(quantity)::int as qty from order_line
+               where customer_order_id = $1 and variant_id is not null group by variant_id) l
+         where v.variant_id = l.variant_id",
+        order_id,
+        sold
+    )
+    .execute(conn)
+    .await?;
+    Ok(true)
+}
+
+/// Puts sold stock back on the shelf (a cancelled or refunded order whose goods never left).
+pub async fn restock(conn: &mut PgConnection, order_id: i64) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update variant v set stock_on_hand = v.stock_on_hand + l.qty
+         from (select variant_id, sum(quantity)::int as qty from order_line
+               where customer_order_id = $1 and variant_id is not null group by variant_id) l
+         where v.variant_id = l.variant_id",
+        order_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update customer_order set stock_state = 'released' where customer_order_id = $1",
+        order_id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Unpaid orders whose reservation has run out, at `now`.
+pub async fn expired(
+    conn: &mut PgConnection,
+    now: chrono::DateTime<chrono::Utc>,
+    limit: i64,
+) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar!(
+        "select customer_order_id from customer_order
+         where stock_state = 'reserved' and status = 'awaiting_payment' and reserved_until <= $1
+         order by reserved_until limit $2",
+        now,
+        limit
+    )
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn discount_id_of(conn: &mut PgConnection, order_id: i64) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar!(
+        "select discount_id from discount_redemption where customer_order_id = $1",
+        order_id
+    )
+    .fetch_optional(conn)
+    .await
+}

@@ -1,0 +1,181 @@
+//! Orders after checkout: reading one through its secret link, moving it through its states, and letting unpaid
+//! reservations run out.
+
+use super::db::checkout as checkout_db;
+use super::db::order as db;
+use super::{internal, AppState};
+use crate::domain::checkout::{OrderView, PaymentMethod, SummaryLine, Totals};
+use crate::domain::money::Money;
+use crate::domain::order::OrderStatus;
+use crate::error::AppError;
+use sqlx::PgConnection;
+
+/// Compares secrets in time that does not depend on where they differ.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// The order with this number, if `key` is its link's secret. Anyone else gets `NotFound`, whether or not the
+/// number exists.
+#[tracing::instrument(skip_all, fields(number = %number))]
+pub async fn view(state: &AppState, number: &str, key: &str) -> Result<OrderView, AppError> {
+    let mut conn = state
+        .pool
+        .acquire()
+        .await
+        .map_err(internal("connecting for an order"))?;
+    let row = db::by_number(&mut conn, number)
+        .await
+        .map_err(internal("loading order"))?
+        .filter(|row| same_secret(&row.access_token, key))
+        .ok_or(AppError::NotFound)?;
+    to_view(&mut conn, row).await
+}
+
+async fn to_view(conn: &mut PgConnection, row: db::OrderRow) -> Result<OrderView, AppError> {
+    let currency = super::catalog::currency(&row.currency)?;
+    let money = |minor| Money::new(minor, currency);
+    let lines = db::lines(conn, row.customer_order_id)
+        .await
+        .map_err(internal("loading order lines"))?
+        .into_iter()
+        .map(|l| SummaryLine {
+            sku: l.sku,
+            product_name: l.product_name,
+            variant_label: l.variant_label,
+            unit_price: money(l.unit_price_minor),
+            quantity: u32::try_from(l.quantity).unwrap_or(0),
+            line_total: money(l.line_total_minor),
+        })
+        .collect();
+    let status = OrderStatus::from_db(&row.status).ok_or_else(|| {
+        tracing::error!(status = %row.status, "unknown order status");
+        AppError::Internal
+    })?;
+    Ok(OrderView {
+        number: row.number,
+        status,
+        payment_method: PaymentMethod::parse(&row.payment_method)?,
+        email: row.email,
+        address: serde_json::from_value(row.shipping_address)
+            .map_err(internal("reading an order's address"))?,
+        shipping_method: row.shipping_method,
+        lines,
+        totals: Totals {
+            subtotal: money(row.subtotal_minor),
+            discount: money(row.discount_minor),
+            shipping: money(row.shipping_minor),
+            tax: money(row.tax_minor),
+            total: money(row.total_minor),
+            prices_include_tax: row.tax_inclusive,
+            tax_rate_bp: 0,
+        },
+        discount_code: row.discount_code,
+        placed_at: row.created_at.to_rfc3339(),
+    })
+}
+
+/// Moves an order to `next` if its state machine allows it, with the stock following: payment sells the
+/// reserved stock; cancelling releases it (or, once sold, puts it back); a full refund of goods that never
+/// shipped puts them back too. A cancelled order's discount use no longer counts.
+#[tracing::instrument(skip(state))]
+pub async fn transition(
+    state: &AppState,
+    order_id: i64,
+    next: OrderStatus,
+    note: Option<&str>,
+) -> Result<OrderStatus, AppError> {
+    let mut tx = state
+        .pool
+        .begin()
+        .await
+        .map_err(internal("starting order change"))?;
+    let row = db::lock(&mut tx, order_id)
+        .await
+        .map_err(internal("locking order"))?
+        .ok_or(AppError::NotFound)?;
+    let current = OrderStatus::from_db(&row.status).ok_or(AppError::Internal)?;
+    let next = current.to(next)?;
+    apply(&mut tx, &row, current, next).await?;
+    db::insert_event(&mut tx, order_id, Some(current.as_db()), next.as_db(), note)
+        .await
+        .map_err(internal("recording order event"))?;
+    tx.commit()
+        .await
+        .map_err(internal("committing order change"))?;
+    Ok(next)
+}
+
+async fn apply(
+    conn: &mut PgConnection,
+    row: &db::OrderRow,
+    current: OrderStatus,
+    next: OrderStatus,
+) -> Result<(), AppError> {
+    let id = row.customer_order_id;
+    if next == OrderStatus::Paid {
+        db::settle_stock(conn, id, true)
+            .await
+            .map_err(internal("selling stock"))?;
+    } else if current.returns_stock(next) {
+        let released = db::settle_stock(conn, id, false)
+            .await
+            .map_err(internal("releasing stock"))?;
+        if !released && row.stock_state == "sold" {
+            db::restock(conn, id)
+                .await
+                .map_err(internal("restocking"))?;
+        }
+    }
+    if next == OrderStatus::Cancelled {
+        if let Some(discount_id) = db::discount_id_of(conn, id)
+            .await
+            .map_err(internal("finding redemption"))?
+        {
+            checkout_db::uncount_use(conn, discount_id)
+                .await
+                .map_err(internal("returning a discount use"))?;
+        }
+    }
+    db::set_status(conn, id, next.as_db())
+        .await
+        .map_err(internal("saving order status"))
+}
+
+/// Cancels unpaid card orders whose reservation ran out at `now`, releasing their stock. Returns how many.
+/// Called by the reservation sweeper (and by tests with a clock of their own).
+pub async fn expire_reservations(
+    state: &AppState,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<usize, AppError> {
+    let mut conn = state
+        .pool
+        .acquire()
+        .await
+        .map_err(internal("connecting for expiry"))?;
+    let ids = db::expired(&mut conn, now, 500)
+        .await
+        .map_err(internal("finding expired reservations"))?;
+    drop(conn);
+    let mut expired = 0;
+    for id in ids {
+        match transition(
+            state,
+            id,
+            OrderStatus::Cancelled,
+            Some("payment not received in time"),
+        )
+        .await
+        {
+            Ok(_) => expired += 1,
+            // Paid or cancelled meanwhile: nothing to do.
+            Err(AppError::Invalid { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(expired)
+}
