@@ -49,6 +49,12 @@ pub struct Config {
     pub prices_include_tax: bool,
     /// How long a card order holds its stock while the shopper pays (`BAZAAR_RESERVATION_MINUTES`, 15).
     pub reservation_minutes: u32,
+    /// Database connections kept for checkout and orders (`BAZAAR_CHECKOUT_DB_CONNECTIONS`, 8).
+    pub checkout_db_connections: u32,
+    /// Checkout requests in flight before more wait (`BAZAAR_CHECKOUT_MAX_INFLIGHT`, 32).
+    pub checkout_max_inflight: usize,
+    /// Other requests in flight before more are refused with 503 (`BAZAAR_MAX_INFLIGHT`, 128).
+    pub max_inflight: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +63,20 @@ pub enum ConfigError {
     Missing(&'static str),
     #[error("{name} is not valid: {reason}")]
     Invalid { name: &'static str, reason: String },
+}
+
+/// Refuses zero for a setting that must be at least one.
+fn positive<T: PartialEq + Default>(
+    name: &'static str,
+    value: Option<T>,
+) -> Result<Option<T>, ConfigError> {
+    match value {
+        Some(v) if v == T::default() => Err(ConfigError::Invalid {
+            name,
+            reason: "must be at least 1".into(),
+        }),
+        other => Ok(other),
+    }
 }
 
 impl Config {
@@ -146,6 +166,27 @@ impl Config {
                 get("BAZAAR_PRICES_INCLUDE_TAX"),
             )?
             .unwrap_or(true),
+            checkout_db_connections: positive(
+                "BAZAAR_CHECKOUT_DB_CONNECTIONS",
+                parse(
+                    "BAZAAR_CHECKOUT_DB_CONNECTIONS",
+                    get("BAZAAR_CHECKOUT_DB_CONNECTIONS"),
+                )?,
+            )?
+            .unwrap_or(8),
+            checkout_max_inflight: positive(
+                "BAZAAR_CHECKOUT_MAX_INFLIGHT",
+                parse(
+                    "BAZAAR_CHECKOUT_MAX_INFLIGHT",
+                    get("BAZAAR_CHECKOUT_MAX_INFLIGHT"),
+                )?,
+            )?
+            .unwrap_or(32),
+            max_inflight: positive(
+                "BAZAAR_MAX_INFLIGHT",
+                parse("BAZAAR_MAX_INFLIGHT", get("BAZAAR_MAX_INFLIGHT"))?,
+            )?
+            .unwrap_or(128),
             reservation_minutes: match parse::<u32>(
                 "BAZAAR_RESERVATION_MINUTES",
                 get("BAZAAR_RESERVATION_MINUTES"),
@@ -226,6 +267,8 @@ mod tests {
             ("BAZAAR_PUBLIC_URL", "shop.example"),
             ("BAZAAR_PAGE_CACHE_TTL_SECS", "-1"),
             ("BAZAAR_RESERVATION_MINUTES", "0"),
+            ("BAZAAR_MAX_INFLIGHT", "0"),
+            ("BAZAAR_CHECKOUT_DB_CONNECTIONS", "none"),
             ("BAZAAR_PRICES_INCLUDE_TAX", "maybe"),
         ] {
             assert!(

@@ -62,7 +62,12 @@ pub async fn build_state(
         Some(url) => connect(url.expose(), config.db_max_connections).await?,
         None => pool.clone(),
     };
-    Ok(state_from_pools(pool, read_pool, config, leptos_options))
+    // Checkout's own connections, so a surge of catalog and cart queries never makes an order wait for one.
+    let checkout_pool =
+        connect(config.database_url.expose(), config.checkout_db_connections).await?;
+    let mut state = state_from_pools(pool, read_pool, config, leptos_options);
+    state.checkout_pool = checkout_pool;
+    Ok(state)
 }
 
 pub fn state_from_pools(
@@ -72,6 +77,7 @@ pub fn state_from_pools(
     leptos_options: LeptosOptions,
 ) -> AppState {
     AppState {
+        checkout_pool: pool.clone(),
         pool,
         read_pool: ReadPool(read_pool),
         config: Arc::new(ShopConfig {

@@ -24,7 +24,7 @@ fn same_secret(a: &str, b: &str) -> bool {
 #[tracing::instrument(skip_all, fields(number = %number))]
 pub async fn view(state: &AppState, number: &str, key: &str) -> Result<OrderView, AppError> {
     let mut conn = state
-        .pool
+        .checkout_pool
         .acquire()
         .await
         .map_err(internal("connecting for an order"))?;
@@ -153,7 +153,7 @@ pub async fn expire_reservations(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<usize, AppError> {
     let mut conn = state
-        .pool
+        .checkout_pool
         .acquire()
         .await
         .map_err(internal("connecting for expiry"))?;

@@ -35,6 +35,9 @@ impl Default for ShopConfig {
 pub struct AppState {
     /// The primary: every write, and reads that must see them (the cart).
     pub pool: PgPool,
+    /// The primary again, through connections only checkout, orders and payments use.
+    #[from_ref(skip)]
+    pub checkout_pool: PgPool,
     /// Catalog reads. A read replica when one is configured, else the primary again.
     pub read_pool: ReadPool,
     pub config: std::sync::Arc<ShopConfig>,

@@ -1,5 +1,6 @@
 //! The HTTP router: the Leptos app and its server functions, health checks, static files and media.
 
+pub mod admission;
 pub mod bench;
 pub mod fn_errors;
 pub mod health;
@@ -41,6 +42,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
         config.page_cache_max_mb.saturating_mul(1024 * 1024),
     );
 
+    let admission = admission::Admission::new(config.checkout_max_inflight, config.max_inflight);
+
     let mut router = Router::new();
     if config.bench_endpoints {
         router = router.merge(bench::routes());
@@ -55,6 +58,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(axum::middleware::from_fn(fn_errors::status_from_app_error))
         // Level 4: brotli's and gzip's defaults cost several times the CPU for a few percent smaller pages.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        .layer(axum::middleware::from_fn_with_state(admission, admission::layer))
         .layer(axum::middleware::from_fn_with_state(page_cache, page_cache::layer))
         .layer(CatchPanicLayer::custom(fn_errors::panic_response))
         .layer(PropagateRequestIdLayer::x_request_id())

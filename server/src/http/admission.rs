@@ -1,0 +1,158 @@
+//! Admission control: checkout is kept apart from everything else, so a surge of browsing cannot starve it.
+//!
+//! Requests fall into two classes, each with its own limit on requests in flight:
+//! - **checkout** (`/checkout…`, `/orders/…`, `/api/checkout…`, `/api/order`, `/webhooks/…`): when its limit is
+//!   reached a request waits for a slot, up to [`CHECKOUT_WAIT`], before it is turned away;
+//! - **everything else** (catalog pages, the cart): when its limit is reached the request is refused at once with
+//!   `503 Service Unavailable` and `Retry-After: 1`, so under overload catalog traffic is shed first.
+//!
+//! Health checks and static files are not counted. Pages served from the page cache never get here (that layer
+//! sits outside this one), so shedding only ever applies to requests that would cost a render. Checkout also has
+//! its own database pool (see `startup`), so its queries never wait behind catalog queries.
+
+use app::error::AppError;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// How long a checkout request may wait for a slot.
+pub const CHECKOUT_WAIT: Duration = Duration::from_secs(10);
+
+#[derive(Clone)]
+pub struct Admission {
+    checkout: Arc<Semaphore>,
+    other: Arc<Semaphore>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    Checkout,
+    Other,
+    Exempt,
+}
+
+pub fn classify(path: &str) -> Class {
+    const CHECKOUT: [&str; 6] = [
+        "/checkout",
+        "/orders/",
+        "/api/checkout",
+        "/api/order",
+        "/webhooks/",
+        "/api/payment",
+    ];
+    const EXEMPT: [&str; 5] = ["/healthz", "/readyz", "/pkg/", "/media/", "/favicon"];
+    if CHECKOUT.iter().any(|p| path.starts_with(p)) {
+        Class::Checkout
+    } else if EXEMPT.iter().any(|p| path.starts_with(p)) {
+        Class::Exempt
+    } else {
+        Class::Other
+    }
+}
+
+impl Admission {
+    pub fn new(checkout_limit: usize, other_limit: usize) -> Self {
+        Admission {
+            checkout: Arc::new(Semaphore::new(checkout_limit.max(1))),
+            other: Arc::new(Semaphore::new(other_limit.max(1))),
+        }
+    }
+}
+
+fn busy() -> Response {
+    let body = serde_json::to_vec(&AppError::Unavailable).unwrap_or_default();
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    let headers = response.headers_mut();
+    headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+pub async fn layer(State(admission): State<Admission>, req: Request, next: Next) -> Response {
+    match classify(req.uri().path()) {
+        Class::Exempt => next.run(req).await,
+        Class::Other => match admission.other.clone().try_acquire_owned() {
+            Ok(_permit) => next.run(req).await,
+            Err(_) => {
+                tracing::warn!(path = %req.uri().path(), "shedding: catalog limit reached");
+                busy()
+            }
+        },
+        Class::Checkout => {
+            match tokio::time::timeout(CHECKOUT_WAIT, admission.checkout.clone().acquire_owned())
+                .await
+            {
+                Ok(Ok(_permit)) => next.run(req).await,
+                _ => {
+                    tracing::warn!(path = %req.uri().path(), "checkout limit reached and no slot freed in time");
+                    busy()
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::routing::get;
+    use axum::Router;
+    use tower::ServiceExt;
+
+    #[test]
+    fn classes() {
+        assert_eq!(classify("/checkout/review"), Class::Checkout);
+        assert_eq!(classify("/api/checkout/place"), Class::Checkout);
+        assert_eq!(classify("/orders/BZ-1"), Class::Checkout);
+        assert_eq!(classify("/c/clothing"), Class::Other);
+        assert_eq!(classify("/api/cart/add"), Class::Other);
+        assert_eq!(classify("/readyz"), Class::Exempt);
+        assert_eq!(classify("/pkg/bazaar.wasm"), Class::Exempt);
+    }
+
+    /// With both limits at one: a second catalog request while one is in flight is shed at once, and a
+    /// checkout request still gets through.
+    #[tokio::test]
+    async fn catalog_is_shed_first_and_checkout_goes_through() {
+        let admission = Admission::new(1, 1);
+        let gate = Arc::new(tokio::sync::Notify::new());
+        let held = gate.clone();
+        let app = Router::new()
+            .route(
+                "/c/slow",
+                get(move || {
+                    let held = held.clone();
+                    async move {
+                        held.notified().await;
+                        "slow page"
+                    }
+                }),
+            )
+            .route("/checkout", get(|| async { "checkout" }))
+            .layer(axum::middleware::from_fn_with_state(admission, layer));
+        let req = |path: &str| Request::builder().uri(path).body(Body::empty()).unwrap();
+
+        let slow = tokio::spawn(app.clone().oneshot(req("/c/slow")));
+        tokio::task::yield_now().await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+
+        let shed = app.clone().oneshot(req("/c/slow")).await.unwrap();
+        assert_eq!(shed.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(shed.headers()[header::RETRY_AFTER], "1");
+        let checkout = app.clone().oneshot(req("/checkout")).await.unwrap();
+        assert_eq!(checkout.status(), StatusCode::OK);
+
+        gate.notify_one();
+        assert_eq!(slow.await.unwrap().unwrap().status(), StatusCode::OK);
+    }
+}
