@@ -53,7 +53,7 @@ pub struct Config {
     pub checkout_db_connections: u32,
     /// Checkout requests in flight before more wait (`BAZAAR_CHECKOUT_MAX_INFLIGHT`, 32).
     pub checkout_max_inflight: usize,
-    /// Other requests in flight before more are refused with 503 (`BAZAAR_MAX_INFLIGHT`, 128).
+    /// Other requests in flight before more are refused with 503 (`BAZAAR_MAX_INFLIGHT`, 8 per core).
     pub max_inflight: usize,
 }
 
@@ -186,7 +186,9 @@ impl Config {
                 "BAZAAR_MAX_INFLIGHT",
                 parse("BAZAAR_MAX_INFLIGHT", get("BAZAAR_MAX_INFLIGHT"))?,
             )?
-            .unwrap_or(128),
+            .unwrap_or_else(|| {
+                8 * std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+            }),
             reservation_minutes: match parse::<u32>(
                 "BAZAAR_RESERVATION_MINUTES",
                 get("BAZAAR_RESERVATION_MINUTES"),

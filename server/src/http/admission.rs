@@ -1,10 +1,12 @@
 //! Admission control: checkout is kept apart from everything else, so a surge of browsing cannot starve it.
 //!
 //! Requests fall into two classes, each with its own limit on requests in flight:
-//! - **checkout** (`/checkout…`, `/orders/…`, `/api/checkout…`, `/api/order`, `/webhooks/…`): when its limit is
-//!   reached a request waits for a slot, up to [`CHECKOUT_WAIT`], before it is turned away;
-//! - **everything else** (catalog pages, the cart): when its limit is reached the request is refused at once with
-//!   `503 Service Unavailable` and `Retry-After: 1`, so under overload catalog traffic is shed first.
+//! - **the money path**: the cart and its changes, checkout, orders, payments and webhooks (`/cart`, `/api/cart…`,
+//!   `/checkout…`, `/orders/…`, `/api/checkout…`, `/api/order`, `/webhooks/…`): when its limit is reached a
+//!   request waits for a slot, up to [`CHECKOUT_WAIT`], before it is turned away;
+//! - **everything else** (catalog pages): when its limit is reached the request is refused at once with
+//!   `503 Service Unavailable` and `Retry-After: 1`, so under overload browsing is shed first. Its default limit
+//!   is small (8 per core): on a busy day CPU, not connections, is what runs out.
 //!
 //! Health checks and static files are not counted. Pages served from the page cache never get here (that layer
 //! sits outside this one), so shedding only ever applies to requests that would cost a render. Checkout also has
@@ -37,7 +39,9 @@ pub enum Class {
 }
 
 pub fn classify(path: &str) -> Class {
-    const CHECKOUT: [&str; 6] = [
+    const CHECKOUT: [&str; 8] = [
+        "/cart",
+        "/api/cart",
         "/checkout",
         "/orders/",
         "/api/checkout",
@@ -115,7 +119,8 @@ mod tests {
         assert_eq!(classify("/api/checkout/place"), Class::Checkout);
         assert_eq!(classify("/orders/BZ-1"), Class::Checkout);
         assert_eq!(classify("/c/clothing"), Class::Other);
-        assert_eq!(classify("/api/cart/add"), Class::Other);
+        assert_eq!(classify("/api/cart/add"), Class::Checkout);
+        assert_eq!(classify("/p/tee"), Class::Other);
         assert_eq!(classify("/readyz"), Class::Exempt);
         assert_eq!(classify("/pkg/bazaar.wasm"), Class::Exempt);
     }
