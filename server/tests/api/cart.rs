@@ -166,7 +166,7 @@ async fn update_and_remove_lines(pool: PgPool) {
         app.call("cart/remove", &[("sku", &sku)]).await.status(),
         200
     );
-    let fresh = reqwest::Client::new();
+    let fresh = crate::helpers::anonymous_client();
     let response = fresh
         .post(app.url("/api/cart/remove"))
         .header("accept", "application/json")
@@ -183,7 +183,7 @@ async fn carts_are_private_to_their_cookie(pool: PgPool) {
     let (sku, _) = app.sku_with_stock(5).await;
     app.call("cart/add", &[("sku", &sku), ("quantity", "1")])
         .await;
-    let stranger = reqwest::Client::new();
+    let stranger = crate::helpers::anonymous_client();
     let theirs: CartView = stranger
         .post(app.url("/api/cart"))
         .header("accept", "application/json")

@@ -15,6 +15,7 @@ impl<'a> Shopper<'a> {
             app,
             client: reqwest::Client::builder()
                 .cookie_store(true)
+                .timeout(std::time::Duration::from_secs(30))
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .unwrap(),

@@ -54,6 +54,8 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
     });
     let client = reqwest::Client::builder()
         .cookie_store(true)
+        // A stuck request fails its test with the path in the message instead of stalling the whole run.
+        .timeout(std::time::Duration::from_secs(30))
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
@@ -105,4 +107,12 @@ impl TestApp {
             .await
             .expect("set stock");
     }
+}
+
+/// A client without cookies (an anonymous visitor), with the same timeout as the app's own.
+pub fn anonymous_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .expect("client")
 }

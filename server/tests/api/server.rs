@@ -60,7 +60,7 @@ fn header(response: &reqwest::Response, name: &str) -> String {
 #[sqlx::test(migrations = "../migrations")]
 async fn anonymous_pages_are_shared_for_a_few_seconds(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let anonymous = reqwest::Client::new();
+    let anonymous = crate::helpers::anonymous_client();
     let get = |path: &str, encoding: &str| {
         anonymous
             .get(app.url(path))
@@ -105,7 +105,7 @@ async fn pages_with_a_cart_are_never_shared(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (sku, _) = app.sku_with_stock(5).await;
     // Someone looks at the page anonymously, so a shared copy exists.
-    let anonymous = reqwest::Client::new();
+    let anonymous = crate::helpers::anonymous_client();
     let shared = anonymous.get(app.url("/cart")).send().await.unwrap();
     assert_eq!(header(&shared, "x-bazaar-cache"), "miss");
 
