@@ -100,8 +100,21 @@ fn used_up() -> AppError {
     AppError::invalid("discount_code", "That discount code has been used up.")
 }
 
-fn address_of(value: &serde_json::Value) -> Result<Address, AppError> {
-    serde_json::from_value(value.clone()).map_err(internal("reading a stored address"))
+/// What the shopper has entered so far for this cart, with the stored address read back.
+async fn load_checkout(
+    conn: &mut PgConnection,
+    cart_id: i64,
+) -> Result<(db::CheckoutRow, Option<Address>), AppError> {
+    let checkout = db::get(conn, cart_id)
+        .await
+        .map_err(internal("loading checkout"))?
+        .unwrap_or_default();
+    let address = checkout
+        .shipping_address
+        .clone()
+        .map(|value| serde_json::from_value(value).map_err(internal("reading a stored address")))
+        .transpose()?;
+    Ok((checkout, address))
 }
 
 /// Step 1: who the order is for and where it goes.
@@ -150,16 +163,9 @@ pub async fn save_shipping(
         .map_err(internal("starting checkout"))?;
     let cart_id = lock_cart(&mut tx, token).await?;
     let (_, subtotal) = priced_lines(&mut tx, cart_id, state.config.currency).await?;
-    let checkout = db::get(&mut tx, cart_id)
-        .await
-        .map_err(internal("loading checkout"))?
-        .unwrap_or_default();
-    let address = checkout
-        .shipping_address
-        .as_ref()
-        .map(address_of)
-        .transpose()?
-        .ok_or_else(|| AppError::invalid("address", "Please enter your address first."))?;
+    let (_, address) = load_checkout(&mut tx, cart_id).await?;
+    let address =
+        address.ok_or_else(|| AppError::invalid("address", "Please enter your address first."))?;
     let rows = db::methods_for(&mut tx, address.country.code())
         .await
         .map_err(internal("loading shipping methods"))?;
@@ -217,15 +223,7 @@ async fn summary_on(
 ) -> Result<CheckoutSummary, AppError> {
     let currency = state.config.currency;
     let (lines, subtotal) = priced_lines(conn, cart_id, currency).await?;
-    let checkout = db::get(conn, cart_id)
-        .await
-        .map_err(internal("loading checkout"))?
-        .unwrap_or_default();
-    let address = checkout
-        .shipping_address
-        .as_ref()
-        .map(address_of)
-        .transpose()?;
+    let (checkout, address) = load_checkout(conn, cart_id).await?;
     let (methods, tax_rate) = match &address {
         Some(a) => rates(
             &db::methods_for(conn, a.country.code())

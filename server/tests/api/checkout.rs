@@ -111,6 +111,15 @@ impl<'a> Shopper<'a> {
     }
 }
 
+/// Every shopper places their reviewed order at once: (status, body) each.
+async fn place_all(shoppers: &[Shopper<'_>], ready: &[(String, String)]) -> Vec<(u16, String)> {
+    join_all(shoppers.iter().zip(ready).map(|(s, (key, fp))| async move {
+        let r = s.place(key, fp).await;
+        (r.status().as_u16(), r.text().await.unwrap())
+    }))
+    .await
+}
+
 async fn stock(app: &TestApp, sku: &str) -> (i32, i32) {
     sqlx::query_as("select stock_on_hand, reserved from variant where sku = $1")
         .bind(sku)
@@ -232,16 +241,7 @@ async fn the_last_units_go_to_exactly_as_many_shoppers(pool: PgPool) {
     for s in &shoppers {
         ready.push(s.ready(&sku, 1, "").await);
     }
-    let results = join_all(
-        shoppers
-            .iter()
-            .zip(&ready)
-            .map(|(s, (key, fp))| async move {
-                let r = s.place(key, fp).await;
-                (r.status().as_u16(), r.text().await.unwrap())
-            }),
-    )
-    .await;
+    let results = place_all(&shoppers, &ready).await;
     let won = results.iter().filter(|(status, _)| *status == 200).count();
     assert_eq!(won, 20, "exactly the stock is sold");
     for (status, body) in results.iter().filter(|(s, _)| *s != 200) {
@@ -312,16 +312,7 @@ async fn a_code_limited_to_ten_uses_is_used_ten_times(pool: PgPool) {
     for s in &shoppers {
         ready.push(s.ready(&sku, 1, "TEN").await);
     }
-    let results = join_all(
-        shoppers
-            .iter()
-            .zip(&ready)
-            .map(|(s, (key, fp))| async move {
-                let r = s.place(key, fp).await;
-                (r.status().as_u16(), r.text().await.unwrap())
-            }),
-    )
-    .await;
+    let results = place_all(&shoppers, &ready).await;
     assert_eq!(results.iter().filter(|(s, _)| *s == 200).count(), 10);
     for (status, body) in results.iter().filter(|(s, _)| *s != 200) {
         assert_eq!(*status, 400, "{body}");
