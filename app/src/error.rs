@@ -21,6 +21,9 @@ pub enum AppError {
     /// details, or a cart that changed after the summary was shown).
     #[error("{message}")]
     Conflict { message: String },
+    /// The card was refused by its issuer or the payment provider; `message` is the provider's text for shoppers.
+    #[error("{message}")]
+    PaymentDeclined { message: String },
     #[error("Too many requests; please wait a moment and try again.")]
     RateLimited,
     #[error("The shop is busy right now; please try again in a moment.")]
@@ -54,6 +57,7 @@ impl AppError {
             AppError::Invalid { .. } => StatusCode::BAD_REQUEST,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::OutOfStock { .. } | AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::PaymentDeclined { .. } => StatusCode::PAYMENT_REQUIRED,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,

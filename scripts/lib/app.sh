@@ -6,6 +6,7 @@ SERVER_PID=""
 PG_DIR=""
 _app_cleanup() {
   if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true; fi
+  if declare -F stop_localstripe >/dev/null; then stop_localstripe; fi
   if [ -n "$PG_DIR" ]; then pg_stop "$PG_DIR"; rm -rf "$PG_DIR"; fi
 }
 trap _app_cleanup EXIT
@@ -21,10 +22,12 @@ throwaway_pg() {
 }
 
 # start_release_app [extra seed args] — seeds the demo catalog and starts target/release/server on a free port.
+# With localstripe started (stripe.sh), the app takes cards through it.
 start_release_app() {
   export BAZAAR_MEDIA_DIR="$PG_DIR/media"
   local port
   port=$(free_port)
+  if [ -n "${STRIPE_URL:-}" ]; then use_localstripe "http://127.0.0.1:$port"; fi
   export LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_OUTPUT_NAME=bazaar LEPTOS_SITE_ROOT=target/site \
     LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true LEPTOS_ENV=PROD
   target/release/server seed --demo >/dev/null

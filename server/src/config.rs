@@ -55,6 +55,8 @@ pub struct Config {
     pub checkout_max_inflight: usize,
     /// Other requests in flight before more are refused with 503 (`BAZAAR_MAX_INFLIGHT`, 8 per core).
     pub max_inflight: usize,
+    /// Card payments through a Stripe-compatible API, when `BAZAAR_STRIPE_SECRET_KEY` is set.
+    pub stripe: Option<app::server::payment::stripe::StripeConfig>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -138,7 +140,28 @@ impl Config {
                 reason: "must be at least 1".into(),
             });
         }
+        let stripe = match get("BAZAAR_STRIPE_SECRET_KEY") {
+            None => None,
+            Some(secret_key) => {
+                let need = |name: &'static str| get(name).ok_or(ConfigError::Missing(name));
+                Some(app::server::payment::stripe::StripeConfig {
+                    api_base: get("BAZAAR_STRIPE_API_BASE")
+                        .unwrap_or_else(|| "https://api.stripe.com".into()),
+                    script_url: get("BAZAAR_STRIPE_SCRIPT_URL")
+                        .unwrap_or_else(|| "https://js.stripe.com/v3/".into()),
+                    publishable_key: need("BAZAAR_STRIPE_PUBLISHABLE_KEY")?,
+                    webhook_secret: need("BAZAAR_STRIPE_WEBHOOK_SECRET")?,
+                    secret_key,
+                    webhook_tolerance_secs: parse(
+                        "BAZAAR_STRIPE_WEBHOOK_TOLERANCE_SECS",
+                        get("BAZAAR_STRIPE_WEBHOOK_TOLERANCE_SECS"),
+                    )?
+                    .unwrap_or(300),
+                })
+            }
+        };
         Ok(Config {
+            stripe,
             database_url: Secret(get("DATABASE_URL").ok_or(ConfigError::Missing("DATABASE_URL"))?),
             database_read_url: get("DATABASE_READ_URL").map(Secret),
             db_max_connections,

@@ -2,6 +2,8 @@
 
 use crate::config::Config;
 use crate::{http, BoxError};
+use app::server::payment::stripe::StripeProvider;
+use app::server::payment::Payments;
 use app::server::state::ReadPool;
 use app::server::{AppState, ShopConfig};
 use leptos::config::{get_configuration, LeptosOptions};
@@ -65,9 +67,20 @@ pub async fn build_state(
     // Checkout's own connections, so a surge of catalog and cart queries never makes an order wait for one.
     let checkout_pool =
         connect(config.database_url.expose(), config.checkout_db_connections).await?;
-    let mut state = state_from_pools(pool, read_pool, config, leptos_options);
+    let mut state = state_from_pools(pool, read_pool, config, leptos_options)?;
     state.checkout_pool = checkout_pool;
     Ok(state)
+}
+
+/// The payment methods the configuration enables: manual always, cards when a provider is configured.
+pub fn payments(config: &Config) -> Result<Payments, BoxError> {
+    Ok(match &config.stripe {
+        Some(stripe) => {
+            tracing::info!(api = %stripe.api_base, "card payments enabled");
+            Payments::with_card(Arc::new(StripeProvider::new(stripe.clone())?))
+        }
+        None => Payments::manual_only(),
+    })
 }
 
 pub fn state_from_pools(
@@ -75,8 +88,9 @@ pub fn state_from_pools(
     read_pool: PgPool,
     config: &Config,
     leptos_options: LeptosOptions,
-) -> AppState {
-    AppState {
+) -> Result<AppState, BoxError> {
+    Ok(AppState {
+        payments: payments(config)?,
         checkout_pool: pool.clone(),
         pool,
         read_pool: ReadPool(read_pool),
@@ -88,7 +102,7 @@ pub fn state_from_pools(
             reservation_minutes: config.reservation_minutes,
         }),
         leptos_options,
-    }
+    })
 }
 
 pub async fn serve(config: Config) -> Result<(), BoxError> {

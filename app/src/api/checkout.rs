@@ -5,7 +5,7 @@
 // that `#[server]` generates has the same list).
 #![allow(clippy::too_many_arguments)]
 
-use crate::domain::checkout::{CheckoutSummary, OrderView, PlacedOrder};
+use crate::domain::checkout::{CardSetup, CheckoutSummary, OrderView, PaymentState, PlacedOrder};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -15,6 +15,8 @@ use serde::{Deserialize, Serialize};
 pub struct CheckoutPageData {
     pub summary: CheckoutSummary,
     pub idempotency_key: String,
+    /// Set when the shop takes cards: the provider's script and key for its card fields.
+    pub card: Option<CardSetup>,
 }
 
 #[server(prefix = "/api", endpoint = "checkout")]
@@ -30,6 +32,7 @@ pub async fn get_checkout() -> Result<CheckoutPageData, AppError> {
     Ok(CheckoutPageData {
         summary,
         idempotency_key: uuid::Uuid::new_v4().to_string(),
+        card: state.payments.card_setup(),
     })
 }
 
@@ -86,14 +89,17 @@ pub async fn save_checkout_shipping(
     Ok(())
 }
 
+/// Places the order; with a card, pays for it at once. Either way the shopper lands on the order page, which
+/// says whether the payment went through (a declined card can be retried there while the items stay reserved).
 #[server(prefix = "/api", endpoint = "checkout/place")]
 pub async fn place_order(
     idempotency_key: String,
     fingerprint: String,
     payment_method: String,
+    #[server(default)] card_token: Option<String>,
 ) -> Result<PlacedOrder, AppError> {
-    use crate::domain::checkout::PaymentMethod;
-    use crate::server::{checkout, context, cookies};
+    use crate::domain::checkout::{CardToken, PaymentMethod};
+    use crate::server::{checkout, context, cookies, orders, payments};
     let key = uuid::Uuid::parse_str(idempotency_key.trim()).map_err(|_| {
         AppError::invalid(
             "checkout",
@@ -101,13 +107,19 @@ pub async fn place_order(
         )
     })?;
     let payment = PaymentMethod::parse(&payment_method)?;
-    if payment == PaymentMethod::Card {
-        return Err(AppError::invalid(
-            "payment_method",
-            "Card payments are not available in this shop yet; please choose bank transfer or pay on delivery.",
-        ));
-    }
     let state = context::state()?;
+    let card = match payment {
+        PaymentMethod::Card => {
+            if state.payments.card.is_none() {
+                return Err(AppError::invalid(
+                    "payment_method",
+                    "This shop does not take cards; please choose another way to pay.",
+                ));
+            }
+            Some(CardToken::parse(card_token.as_deref().unwrap_or_default())?)
+        }
+        PaymentMethod::Manual => None,
+    };
     let placed = checkout::place_order(
         &state,
         cookies::cart_token(&context::headers()),
@@ -117,8 +129,33 @@ pub async fn place_order(
         chrono::Utc::now().timestamp(),
     )
     .await?;
+    if let Some(card) = card {
+        let order = orders::find(&state, &placed.number, &placed.access_token).await?;
+        // Declined or not, the outcome is on the order page, where another card can be tried.
+        payments::pay_placed(&state, &order, &card, chrono::Utc::now()).await?;
+    }
     leptos_axum::redirect(&placed.url());
     Ok(placed)
+}
+
+/// Pays a card order from its page: another card after a decline, or the first one.
+#[server(prefix = "/api", endpoint = "order/pay")]
+pub async fn pay_order(
+    number: String,
+    key: String,
+    #[server(default)] card_token: Option<String>,
+) -> Result<PaymentState, AppError> {
+    use crate::domain::checkout::CardToken;
+    use crate::server::{context, orders, payments};
+    let card = CardToken::parse(card_token.as_deref().unwrap_or_default())?;
+    let state = context::state()?;
+    let order = orders::find(&state, number.trim(), key.trim()).await?;
+    let paid = payments::pay(&state, &order, &card, chrono::Utc::now()).await?;
+    leptos_axum::redirect(&format!(
+        "/orders/{}?key={}",
+        order.number, order.access_token
+    ));
+    Ok(paid)
 }
 
 #[server(prefix = "/api", endpoint = "order")]

@@ -210,6 +210,57 @@ pub struct OrderView {
     pub discount_code: Option<String>,
     /// RFC 3339.
     pub placed_at: String,
+    /// Where a card payment stands; `None` for manual orders and card orders not yet tried.
+    pub payment: Option<PaymentState>,
+    /// What the browser needs to take a card payment for this order, while it still can be paid by card.
+    pub card: Option<CardSetup>,
+}
+
+/// The latest card payment attempt of an order, as its owner may see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PaymentState {
+    /// Sent to the provider; the answer is on its way.
+    Processing,
+    /// The card issuer wants the shopper to confirm (3-D Secure): the browser finishes it with this secret.
+    RequiresAction {
+        client_secret: String,
+    },
+    Succeeded,
+    /// Refused, with the provider's words for the shopper (e.g. "Your card was declined.").
+    Failed {
+        message: String,
+    },
+}
+
+/// The provider's browser script and publishable key: card fields come from the provider, so card numbers never
+/// reach Bazaar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardSetup {
+    pub script_url: String,
+    pub publishable_key: String,
+}
+
+/// A one-time card token from the provider's script (`tok_…`): the only card-related thing Bazaar receives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardToken(String);
+
+impl CardToken {
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        let raw = raw.trim();
+        let valid = raw.len() <= 255
+            && raw.strip_prefix("tok_").is_some_and(|rest| {
+                !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            });
+        if valid {
+            Ok(CardToken(raw.to_owned()))
+        } else {
+            Err(DomainError::CardToken)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// Where a placed order can be seen: its number and the secret of its link.
@@ -230,6 +281,22 @@ mod tests {
     use super::*;
     use crate::domain::money::Currency;
     use proptest::prelude::*;
+
+    #[test]
+    fn card_tokens_are_provider_tokens_only() {
+        assert!(CardToken::parse(" tok_1Abc_9 ").is_ok());
+        for bad in [
+            "",
+            "tok_",
+            "4242424242424242",
+            "pm_123",
+            "tok_12 34",
+            "tok_<script>",
+        ] {
+            assert_eq!(CardToken::parse(bad), Err(DomainError::CardToken), "{bad}");
+        }
+        assert!(CardToken::parse(&format!("tok_{}", "a".repeat(300))).is_err());
+    }
 
     fn eur(minor: i64) -> Money {
         Money::new(minor, Currency::EUR)

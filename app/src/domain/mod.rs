@@ -59,6 +59,8 @@ pub enum DomainError {
     DiscountMinimum { minimum: String },
     #[error("Please choose how you would like to pay.")]
     PaymentMethod,
+    #[error("Please enter your card details in the card fields.")]
+    CardToken,
 }
 
 impl DomainError {
@@ -83,6 +85,7 @@ impl DomainError {
             | DomainError::DiscountExpired
             | DomainError::DiscountMinimum { .. } => "discount_code",
             DomainError::PaymentMethod => "payment_method",
+            DomainError::CardToken => "card",
         }
     }
 }

@@ -8,6 +8,8 @@ pub mod context;
 pub mod cookies;
 pub mod db;
 pub mod orders;
+pub mod payment;
+pub mod payments;
 pub mod state;
 
 pub use state::{AppState, ShopConfig};

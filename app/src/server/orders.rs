@@ -4,7 +4,9 @@
 use super::db::checkout as checkout_db;
 use super::db::order as db;
 use super::{internal, AppState};
-use crate::domain::checkout::{OrderView, PaymentMethod, SummaryLine, Totals};
+use crate::domain::checkout::{
+    CardSetup, OrderView, PaymentMethod, PaymentState, SummaryLine, Totals,
+};
 use crate::domain::money::Money;
 use crate::domain::order::OrderStatus;
 use crate::error::AppError;
@@ -19,24 +21,52 @@ fn same_secret(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// The order with this number, if `key` is its link's secret. Anyone else gets `NotFound`, whether or not the
-/// number exists.
+/// The order with this number as its owner sees it, if `key` is its link's secret.
 #[tracing::instrument(skip_all, fields(number = %number))]
 pub async fn view(state: &AppState, number: &str, key: &str) -> Result<OrderView, AppError> {
+    let row = find(state, number, key).await?;
+    // A card payment that waits on the shopper's bank (3-D Secure) or on the provider is read back from the
+    // provider first, so the page shows where it stands even before the webhook arrives.
+    let row = if super::payments::refresh(state, &row).await? {
+        find(state, number, key).await?
+    } else {
+        row
+    };
     let mut conn = state
         .checkout_pool
         .acquire()
         .await
         .map_err(internal("connecting for an order"))?;
-    let row = db::by_number(&mut conn, number)
+    let payment = super::payments::state_of(&mut conn, row.customer_order_id).await?;
+    let card = (row.payment_method == "card"
+        && row.status == "awaiting_payment"
+        && row.stock_state == "reserved")
+        .then(|| state.payments.card_setup())
+        .flatten();
+    to_view(&mut conn, row, payment, card).await
+}
+
+/// The order with this number, if `key` is its link's secret. Anyone else gets `NotFound`, whether or not the
+/// number exists.
+pub async fn find(state: &AppState, number: &str, key: &str) -> Result<db::OrderRow, AppError> {
+    let mut conn = state
+        .checkout_pool
+        .acquire()
+        .await
+        .map_err(internal("connecting for an order"))?;
+    db::by_number(&mut conn, number)
         .await
         .map_err(internal("loading order"))?
         .filter(|row| same_secret(&row.access_token, key))
-        .ok_or(AppError::NotFound)?;
-    to_view(&mut conn, row).await
+        .ok_or(AppError::NotFound)
 }
 
-async fn to_view(conn: &mut PgConnection, row: db::OrderRow) -> Result<OrderView, AppError> {
+async fn to_view(
+    conn: &mut PgConnection,
+    row: db::OrderRow,
+    payment: Option<PaymentState>,
+    card: Option<CardSetup>,
+) -> Result<OrderView, AppError> {
     let currency = super::catalog::currency(&row.currency)?;
     let money = |minor| Money::new(minor, currency);
     let lines = db::lines(conn, row.customer_order_id)
@@ -76,6 +106,8 @@ async fn to_view(conn: &mut PgConnection, row: db::OrderRow) -> Result<OrderView
         },
         discount_code: row.discount_code,
         placed_at: row.created_at.to_rfc3339(),
+        payment,
+        card,
     })
 }
 
@@ -94,19 +126,30 @@ pub async fn transition(
         .begin()
         .await
         .map_err(internal("starting order change"))?;
-    let row = db::lock(&mut tx, order_id)
+    let next = transition_on(&mut tx, order_id, next, note).await?;
+    tx.commit()
+        .await
+        .map_err(internal("committing order change"))?;
+    Ok(next)
+}
+
+/// [`transition`] inside the caller's transaction: locks the order row, checks the move, applies it.
+pub async fn transition_on(
+    conn: &mut PgConnection,
+    order_id: i64,
+    next: OrderStatus,
+    note: Option<&str>,
+) -> Result<OrderStatus, AppError> {
+    let row = db::lock(conn, order_id)
         .await
         .map_err(internal("locking order"))?
         .ok_or(AppError::NotFound)?;
     let current = OrderStatus::from_db(&row.status).ok_or(AppError::Internal)?;
     let next = current.to(next)?;
-    apply(&mut tx, &row, current, next).await?;
-    db::insert_event(&mut tx, order_id, Some(current.as_db()), next.as_db(), note)
+    apply(conn, &row, current, next).await?;
+    db::insert_event(conn, order_id, Some(current.as_db()), next.as_db(), note)
         .await
         .map_err(internal("recording order event"))?;
-    tx.commit()
-        .await
-        .map_err(internal("committing order change"))?;
     Ok(next)
 }
 
@@ -157,25 +200,36 @@ pub async fn expire_reservations(
         .acquire()
         .await
         .map_err(internal("connecting for expiry"))?;
-    let ids = db::expired(&mut conn, now, 500)
+    let ids = db::expired(&mut conn, now, 500, None)
         .await
         .map_err(internal("finding expired reservations"))?;
     drop(conn);
     let mut expired = 0;
     for id in ids {
-        match transition(
-            state,
+        let mut tx = state
+            .pool
+            .begin()
+            .await
+            .map_err(internal("starting expiry"))?;
+        db::lock(&mut tx, id)
+            .await
+            .map_err(internal("locking order"))?;
+        // Checked again under the order's lock: a payment may have started or finished meanwhile.
+        let still = db::expired(&mut tx, now, 1, Some(id))
+            .await
+            .map_err(internal("re-checking expiry"))?;
+        if still.is_empty() {
+            continue;
+        }
+        transition_on(
+            &mut tx,
             id,
             OrderStatus::Cancelled,
             Some("payment not received in time"),
         )
-        .await
-        {
-            Ok(_) => expired += 1,
-            // Paid or cancelled meanwhile: nothing to do.
-            Err(AppError::Invalid { .. }) => {}
-            Err(e) => return Err(e),
-        }
+        .await?;
+        tx.commit().await.map_err(internal("committing expiry"))?;
+        expired += 1;
     }
     Ok(expired)
 }

@@ -6,6 +6,7 @@ pub mod fn_errors;
 pub mod health;
 pub mod page_cache;
 pub mod static_files;
+pub mod webhooks;
 
 use crate::config::Config;
 use app::components::page_meta::PublicUrl;
@@ -51,6 +52,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
     router
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(shell_options.clone()))
         .merge(health::routes())
+        .merge(webhooks::routes())
         .merge(static_files::routes(&state.leptos_options, &config.media_dir))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, move |_| {
             shell(fallback_options.clone())

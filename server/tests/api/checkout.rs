@@ -4,13 +4,13 @@ use serde_json::Value;
 use sqlx::PgPool;
 
 /// A shopper with their own cookie jar.
-struct Shopper<'a> {
-    app: &'a TestApp,
-    client: reqwest::Client,
+pub struct Shopper<'a> {
+    pub app: &'a TestApp,
+    pub client: reqwest::Client,
 }
 
 impl<'a> Shopper<'a> {
-    fn new(app: &'a TestApp) -> Self {
+    pub fn new(app: &'a TestApp) -> Self {
         Shopper {
             app,
             client: reqwest::Client::builder()
@@ -22,7 +22,7 @@ impl<'a> Shopper<'a> {
         }
     }
 
-    async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.client
             .post(self.app.url(&format!("/api/{endpoint}")))
             .header("accept", "application/json")
@@ -32,7 +32,7 @@ impl<'a> Shopper<'a> {
             .expect("POST")
     }
 
-    async fn ok(&self, endpoint: &str, form: &[(&str, &str)]) -> Value {
+    pub async fn ok(&self, endpoint: &str, form: &[(&str, &str)]) -> Value {
         let response = self.call(endpoint, form).await;
         let status = response.status();
         let body = response.text().await.unwrap();
@@ -40,7 +40,7 @@ impl<'a> Shopper<'a> {
         serde_json::from_str(&body).unwrap_or(Value::Null)
     }
 
-    async fn add(&self, sku: &str, quantity: u32) {
+    pub async fn add(&self, sku: &str, quantity: u32) {
         self.ok(
             "cart/add",
             &[("sku", sku), ("quantity", &quantity.to_string())],
@@ -48,7 +48,7 @@ impl<'a> Shopper<'a> {
         .await;
     }
 
-    async fn address(&self, email: &str, country: &str, postal_code: &str) {
+    pub async fn address(&self, email: &str, country: &str, postal_code: &str) {
         self.ok(
             "checkout/contact",
             &[
@@ -65,7 +65,7 @@ impl<'a> Shopper<'a> {
         .await;
     }
 
-    async fn shipping(&self, method: &str, code: &str) -> reqwest::Response {
+    pub async fn shipping(&self, method: &str, code: &str) -> reqwest::Response {
         self.call(
             "checkout/shipping",
             &[("shipping_method", method), ("discount_code", code)],
@@ -74,7 +74,7 @@ impl<'a> Shopper<'a> {
     }
 
     /// The review page's data: (idempotency key, fingerprint, summary).
-    async fn review(&self) -> (String, String, Value) {
+    pub async fn review(&self) -> (String, String, Value) {
         let data = self.ok("checkout", &[]).await;
         let key = data["idempotency_key"].as_str().unwrap().to_string();
         let fingerprint = data["summary"]["fingerprint"]
@@ -84,20 +84,31 @@ impl<'a> Shopper<'a> {
         (key, fingerprint, data["summary"].clone())
     }
 
-    async fn place(&self, key: &str, fingerprint: &str) -> reqwest::Response {
+    pub async fn place(&self, key: &str, fingerprint: &str) -> reqwest::Response {
+        self.place_with(key, fingerprint, "manual", "").await
+    }
+
+    pub async fn place_with(
+        &self,
+        key: &str,
+        fingerprint: &str,
+        method: &str,
+        card_token: &str,
+    ) -> reqwest::Response {
         self.call(
             "checkout/place",
             &[
                 ("idempotency_key", key),
                 ("fingerprint", fingerprint),
-                ("payment_method", "manual"),
+                ("payment_method", method),
+                ("card_token", card_token),
             ],
         )
         .await
     }
 
     /// Cart → address → standard shipping → review, ready to place.
-    async fn ready(&self, sku: &str, quantity: u32, code: &str) -> (String, String) {
+    pub async fn ready(&self, sku: &str, quantity: u32, code: &str) -> (String, String) {
         self.add(sku, quantity).await;
         self.address("ana@example.com", "FR", "75002").await;
         let shipped = self.shipping("standard", code).await;
@@ -120,7 +131,7 @@ async fn place_all(shoppers: &[Shopper<'_>], ready: &[(String, String)]) -> Vec<
     .await
 }
 
-async fn stock(app: &TestApp, sku: &str) -> (i32, i32) {
+pub async fn stock(app: &TestApp, sku: &str) -> (i32, i32) {
     sqlx::query_as("select stock_on_hand, reserved from variant where sku = $1")
         .bind(sku)
         .fetch_one(&app.pool)
@@ -128,7 +139,7 @@ async fn stock(app: &TestApp, sku: &str) -> (i32, i32) {
         .unwrap()
 }
 
-async fn count(app: &TestApp, sql: &'static str) -> i64 {
+pub async fn count(app: &TestApp, sql: &'static str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
 }
 

@@ -11,6 +11,42 @@ pub struct TestApp {
     _media: TempDir,
 }
 
+pub const STRIPE_PUBLISHABLE_KEY: &str = "pk_test_bazaar";
+pub const STRIPE_WEBHOOK_SECRET: &str = "whsec_test_bazaar";
+
+/// The local Stripe-compatible server (localstripe) that scripts/test starts, if any.
+pub fn stripe_url() -> Option<String> {
+    std::env::var("BAZAAR_TEST_STRIPE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// The same, for tests that pay by card: they fail with a clear message when it is missing.
+pub fn require_stripe() -> String {
+    stripe_url().expect(
+        "BAZAAR_TEST_STRIPE_URL is not set: card tests need localstripe (scripts/test starts one and sets it)",
+    )
+}
+
+/// What the provider's script does in the browser: turns card details into a one-time token (`tok_…`), using
+/// only the publishable key.
+pub async fn card_token(number: &str) -> String {
+    let response = anonymous_client()
+        .post(format!("{}/v1/tokens", require_stripe()))
+        .form(&[
+            ("key", STRIPE_PUBLISHABLE_KEY),
+            ("card[number]", number),
+            ("card[exp_month]", "12"),
+            ("card[exp_year]", "2034"),
+            ("card[cvc]", "123"),
+        ])
+        .send()
+        .await
+        .expect("localstripe answers");
+    let body: serde_json::Value = response.json().await.expect("a token");
+    body["id"].as_str().expect("token id").to_string()
+}
+
 /// A folder removed when the test ends.
 pub struct TempDir(pub std::path::PathBuf);
 impl Drop for TempDir {
@@ -23,10 +59,22 @@ impl Drop for TempDir {
 pub async fn spawn_app(pool: PgPool) -> TestApp {
     let media =
         TempDir(std::env::temp_dir().join(format!("bazaar-test-media-{}", uuid::Uuid::new_v4())));
+    let stripe = stripe_url();
     let config = Config::from_lookup(|name| match name {
         "DATABASE_URL" => Some("postgres://unused".into()),
         "BAZAAR_MEDIA_DIR" => Some(media.0.display().to_string()),
         "BAZAAR_PUBLIC_URL" => Some("http://shop.test".into()),
+        // Cards through localstripe when scripts/test started one.
+        "BAZAAR_STRIPE_API_BASE" | "BAZAAR_STRIPE_SCRIPT_URL" => stripe.clone().map(|url| {
+            if name.ends_with("SCRIPT_URL") {
+                format!("{url}/js.stripe.com/v3/")
+            } else {
+                url
+            }
+        }),
+        "BAZAAR_STRIPE_SECRET_KEY" => stripe.as_ref().map(|_| "sk_test_bazaar".into()),
+        "BAZAAR_STRIPE_PUBLISHABLE_KEY" => stripe.as_ref().map(|_| STRIPE_PUBLISHABLE_KEY.into()),
+        "BAZAAR_STRIPE_WEBHOOK_SECRET" => stripe.as_ref().map(|_| STRIPE_WEBHOOK_SECRET.into()),
         _ => None,
     })
     .expect("test config");
@@ -38,7 +86,8 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
         .output_name("bazaar")
         .site_root("target/site")
         .build();
-    let state = server::startup::state_from_pools(pool.clone(), pool.clone(), &config, options);
+    let state = server::startup::state_from_pools(pool.clone(), pool.clone(), &config, options)
+        .expect("test state");
     let router = server::http::router(state.clone(), &config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

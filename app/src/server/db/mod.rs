@@ -5,3 +5,4 @@ pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod order;
+pub mod payment;

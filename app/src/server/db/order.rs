@@ -169,6 +169,7 @@ pub struct OrderRow {
     pub tax_minor: i64,
     pub total_minor: i64,
     pub stock_state: String,
+    pub reserved_until: Option<chrono::DateTime<chrono::Utc>>,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -181,7 +182,7 @@ macro_rules! select_order {
                       payment_method::text as "payment_method!", email::text as "email!", shipping_address,
                       shipping_method, currency as "currency!", tax_inclusive, subtotal_minor,
                       discount_code::text, discount_minor, shipping_minor, tax_minor, total_minor, stock_state,
-                      created_at
+                      reserved_until, created_at
                from customer_order "# + $where,
             $($arg),*
         )
@@ -295,18 +296,25 @@ pub async fn restock(conn: &mut PgConnection, order_id: i64) -> sqlx::Result<()>
     Ok(())
 }
 
-/// Unpaid orders whose reservation has run out, at `now`.
+/// Unpaid orders whose reservation has run out at `now` and that no card payment is under way for (just `only`,
+/// when given).
 pub async fn expired(
     conn: &mut PgConnection,
     now: chrono::DateTime<chrono::Utc>,
     limit: i64,
+    only: Option<i64>,
 ) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar!(
-        "select customer_order_id from customer_order
+        "select customer_order_id from customer_order o
          where stock_state = 'reserved' and status = 'awaiting_payment' and reserved_until <= $1
+           and ($3::bigint is null or customer_order_id = $3)
+           and not exists (select 1 from payment p where p.customer_order_id = o.customer_order_id
+                             and p.status in ('pending', 'requires_action')
+                             and p.created_at > $1 - interval '30 minutes')
          order by reserved_until limit $2",
         now,
-        limit
+        limit,
+        only
     )
     .fetch_all(conn)
     .await
