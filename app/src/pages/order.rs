@@ -1,8 +1,9 @@
-use crate::api::checkout::get_order;
-use crate::components::error_view::ErrorTemplate;
+use crate::api::checkout::{get_order, PayOrder};
+use crate::components::card_fields::{CardAction, CardFields};
+use crate::components::error_view::{ErrorTemplate, FormError};
 use crate::components::order_summary::OrderSummary;
 use crate::components::page_meta::PageMeta;
-use crate::domain::checkout::{OrderView, PaymentMethod};
+use crate::domain::checkout::{OrderView, PaymentMethod, PaymentState};
 use crate::domain::order::OrderStatus;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -26,16 +27,21 @@ pub fn OrderPage() -> impl IntoView {
         <PageMeta title="Your order".into() description="Your Bazaar order.".into()/>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors/> }>
-                {move || Suspend::new(async move { order.await.map(|order| view! { <OrderDetail order/> }) })}
+                {move || Suspend::new(async move {
+                    let key = query.read_untracked().get("key").unwrap_or_default();
+                    order.await.map(|order| view! { <OrderDetail order key/> })
+                })}
             </ErrorBoundary>
         </Suspense>
     }
 }
 
 #[component]
-fn OrderDetail(order: OrderView) -> impl IntoView {
+fn OrderDetail(order: OrderView, key: String) -> impl IntoView {
     let a = order.address.clone();
     let awaiting = order.status == OrderStatus::AwaitingPayment;
+    let card_paid = order.payment_method == PaymentMethod::Card
+        && order.payment == Some(PaymentState::Succeeded);
     view! {
         <h1 class="text-3xl font-bold tracking-tight text-stone-900">"Thank you for your order"</h1>
         <p class="mt-2 text-stone-700">
@@ -47,6 +53,14 @@ fn OrderDetail(order: OrderView) -> impl IntoView {
                 {format!("Please pay {} by bank transfer quoting {} as the reference, or pay the courier on delivery. ", order.totals.total, order.number)}
                 "Your items are held for you; we ship once the payment is recorded."
             </p>
+        })}
+        {card_paid.then(|| view! {
+            <p class="mt-4 rounded-md bg-emerald-50 p-3 text-sm text-emerald-900" data-testid="payment-received">
+                {format!("We received your card payment of {}. Thank you!", order.totals.total)}
+            </p>
+        })}
+        {(awaiting && order.payment_method == PaymentMethod::Card).then(|| view! {
+            <CardPayment number=order.number.clone() key payment=order.payment.clone() setup=order.card.clone()/>
         })}
         <p class="mt-4 text-sm text-stone-600">"Keep this page's address: it is the link to your order."</p>
         <div class="mt-6 grid gap-8 md:grid-cols-[1fr_22rem]">
@@ -61,4 +75,59 @@ fn OrderDetail(order: OrderView) -> impl IntoView {
             <OrderSummary lines=order.lines subtotal=order.totals.subtotal totals=Some(order.totals)/>
         </div>
     }
+}
+
+/// An unpaid card order: where its payment stands and, while its items are still reserved, a way to pay.
+#[component]
+fn CardPayment(
+    number: String,
+    key: String,
+    payment: Option<PaymentState>,
+    setup: Option<crate::domain::checkout::CardSetup>,
+) -> impl IntoView {
+    let action = ServerAction::<PayOrder>::new();
+    let error = crate::pages::checkout::form_error(action.value());
+    let Some(setup) = setup else {
+        return view! {
+            <p class="mt-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900" data-testid="payment-closed">
+                "This order can no longer be paid by card. Please check out again."
+            </p>
+        }
+        .into_any();
+    };
+    let status = match payment {
+        Some(PaymentState::RequiresAction { client_secret }) => {
+            return view! { <CardAction client_secret setup/> }.into_any();
+        }
+        Some(PaymentState::Processing) => {
+            return view! {
+                <p class="mt-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900" data-testid="payment-processing">
+                    "Your card payment is being processed. Reload this page in a moment to see it confirmed."
+                </p>
+            }
+            .into_any();
+        }
+        Some(PaymentState::Failed { message }) => Some(message),
+        Some(PaymentState::Succeeded) | None => None,
+    };
+    view! {
+        <section class="mt-4 rounded-lg border border-stone-200 bg-white p-4 text-sm">
+            <h2 class="font-semibold text-stone-900">"Pay by card"</h2>
+            {status.map(|message| view! {
+                <p role="alert" class="mt-2 text-red-700" data-testid="payment-error">
+                    {message} " Your items are still held for you: try another card."
+                </p>
+            })}
+            <ActionForm action attr:id="pay-form" attr:class="mt-2 grid gap-3" attr:data-testid="pay-form">
+                <FormError error/>
+                <input type="hidden" name="number" value=number/>
+                <input type="hidden" name="key" value=key/>
+                <CardFields form_id="pay-form".to_string() setup/>
+                <button type="submit" class="justify-self-start rounded-md bg-stone-900 px-6 py-3 font-medium text-white hover:bg-stone-700">
+                    "Pay now"
+                </button>
+            </ActionForm>
+        </section>
+    }
+    .into_any()
 }

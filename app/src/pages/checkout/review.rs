@@ -1,5 +1,6 @@
 use super::{form_error, with_checkout};
 use crate::api::checkout::PlaceOrder;
+use crate::components::card_fields::CardFields;
 use crate::components::error_view::FormError;
 use crate::components::order_summary::{CheckoutSteps, OrderSummary};
 use crate::components::page_meta::PageMeta;
@@ -24,6 +25,7 @@ pub fn ReviewPage() -> impl IntoView {
                     " and " <a href="/checkout/shipping" class="underline">"shipping"</a> " first."</p>
                 }.into_any();
             };
+            let card = data.card.clone();
             let method = s.methods.iter().find(|m| Some(&m.code) == s.shipping_method.as_ref()).map(|m| m.name.clone()).unwrap_or_default();
             view! {
                 <div class="mt-6 grid gap-8 md:grid-cols-[1fr_22rem]">
@@ -38,14 +40,26 @@ pub fn ReviewPage() -> impl IntoView {
                             <p class="mt-2">{email}" · "{method}</p>
                             <p class="mt-2"><a href="/checkout" class="underline">"Change"</a></p>
                         </section>
-                        <ActionForm action attr:class="grid gap-4" attr:data-testid="review-form">
+                        <ActionForm action attr:class="grid gap-4" attr:data-testid="review-form" attr:id="review-form">
                             <FormError error/>
                             <input type="hidden" name="idempotency_key" value=data.idempotency_key/>
                             <input type="hidden" name="fingerprint" value=fingerprint/>
                             <fieldset>
                                 <legend class="text-sm font-medium">"Payment"</legend>
+                                {card.map(|setup| view! {
+                                    <div class="mt-2 rounded-md border border-stone-300 bg-white px-3 py-2">
+                                        <label class="flex items-start gap-3">
+                                            <input type="radio" name="payment_method" value="card" required class="mt-1" data-testid="pay-by-card"/>
+                                            <span>
+                                                "Card"
+                                                <span class="block text-sm text-stone-500">"Charged now. Your card details go straight to our payment provider."</span>
+                                            </span>
+                                        </label>
+                                        <CardFields form_id="review-form".to_string() setup/>
+                                    </div>
+                                })}
                                 <label class="mt-2 flex items-start gap-3 rounded-md border border-stone-300 bg-white px-3 py-2">
-                                    <input type="radio" name="payment_method" value="manual" checked=true required class="mt-1"/>
+                                    <input type="radio" name="payment_method" value="manual" checked=true required class="mt-1" data-testid="pay-manually"/>
                                     <span>
                                         "Bank transfer or pay on delivery"
                                         <span class="block text-sm text-stone-500">"We hold your items and ship once the payment is recorded."</span>
