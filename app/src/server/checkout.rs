@@ -117,6 +117,25 @@ async fn load_checkout(
     Ok((checkout, address))
 }
 
+/// The cart behind the cookie, without locking it: for steps that only read it or save the checkout beside it.
+async fn find_cart(conn: &mut PgConnection, token: Option<Uuid>) -> Result<i64, AppError> {
+    let token = token.ok_or_else(empty_cart)?;
+    cart_db::id_by_token(conn, token)
+        .await
+        .map_err(internal("finding cart"))?
+        .ok_or_else(empty_cart)
+}
+
+async fn checkout_conn(
+    state: &AppState,
+) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, AppError> {
+    state
+        .checkout_pool
+        .acquire()
+        .await
+        .map_err(internal("connecting for checkout"))
+}
+
 /// Step 1: who the order is for and where it goes.
 #[tracing::instrument(skip_all)]
 pub async fn save_contact(
@@ -127,24 +146,25 @@ pub async fn save_contact(
 ) -> Result<(), AppError> {
     let email = Email::parse(email)?;
     let address = address.parse()?;
-    let mut tx = state
-        .pool
-        .begin()
+    let mut conn = checkout_conn(state).await?;
+    let cart_id = find_cart(&mut conn, token).await?;
+    if !cart_db::has_lines(&mut conn, cart_id)
         .await
-        .map_err(internal("starting checkout"))?;
-    let cart_id = lock_cart(&mut tx, token).await?;
-    priced_lines(&mut tx, cart_id, state.config.currency).await?;
-    let methods = db::methods_for(&mut tx, address.country.code())
+        .map_err(internal("reading cart"))?
+    {
+        return Err(empty_cart());
+    }
+    if !db::ships_to(&mut conn, address.country.code())
         .await
-        .map_err(internal("loading shipping methods"))?;
-    if methods.is_empty() {
+        .map_err(internal("loading shipping zones"))?
+    {
         return Err(DomainError::Country.into());
     }
     let json = serde_json::to_value(&address).map_err(internal("storing an address"))?;
-    db::save_contact(&mut tx, cart_id, email.as_str(), &json)
+    // One statement: the checkout row is written whole, so no transaction is needed.
+    db::save_contact(&mut conn, cart_id, email.as_str(), &json)
         .await
-        .map_err(internal("saving checkout contact"))?;
-    tx.commit().await.map_err(internal("committing checkout"))
+        .map_err(internal("saving checkout contact"))
 }
 
 /// Step 2: the shipping method, and a discount code if the shopper has one.
@@ -156,17 +176,12 @@ pub async fn save_shipping(
     discount_code: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    let mut tx = state
-        .pool
-        .begin()
-        .await
-        .map_err(internal("starting checkout"))?;
-    let cart_id = lock_cart(&mut tx, token).await?;
-    let (_, subtotal) = priced_lines(&mut tx, cart_id, state.config.currency).await?;
-    let (_, address) = load_checkout(&mut tx, cart_id).await?;
+    let mut conn = checkout_conn(state).await?;
+    let cart_id = find_cart(&mut conn, token).await?;
+    let (_, address) = load_checkout(&mut conn, cart_id).await?;
     let address =
         address.ok_or_else(|| AppError::invalid("address", "Please enter your address first."))?;
-    let rows = db::methods_for(&mut tx, address.country.code())
+    let rows = db::methods_for(&mut conn, address.country.code())
         .await
         .map_err(internal("loading shipping methods"))?;
     let method = method.trim();
@@ -180,7 +195,8 @@ pub async fn save_shipping(
     let code = if code.is_empty() {
         None
     } else {
-        let row = db::discount(&mut tx, code, false)
+        let (_, subtotal) = priced_lines(&mut conn, cart_id, state.config.currency).await?;
+        let row = db::discount(&mut conn, code, false)
             .await
             .map_err(internal("loading discount"))?
             .ok_or_else(unknown_code)?;
@@ -190,29 +206,21 @@ pub async fn save_shipping(
         }
         Some(row.code)
     };
-    db::save_shipping(&mut tx, cart_id, method, code.as_deref())
+    db::save_shipping(&mut conn, cart_id, method, code.as_deref())
         .await
-        .map_err(internal("saving shipping choice"))?;
-    tx.commit().await.map_err(internal("committing checkout"))
+        .map_err(internal("saving shipping choice"))
 }
 
-/// Everything entered so far, with the totals once a shipping method is chosen.
+/// Everything entered so far, with the totals once a shipping method is chosen. A read: placing the order
+/// computes it again under the cart's lock.
 pub async fn summary(
     state: &AppState,
     token: Option<Uuid>,
     now: i64,
 ) -> Result<CheckoutSummary, AppError> {
-    let mut tx = state
-        .pool
-        .begin()
-        .await
-        .map_err(internal("starting checkout"))?;
-    let cart_id = lock_cart(&mut tx, token).await?;
-    let summary = summary_on(&mut tx, state, cart_id, now).await?;
-    tx.commit()
-        .await
-        .map_err(internal("ending checkout read"))?;
-    Ok(summary)
+    let mut conn = checkout_conn(state).await?;
+    let cart_id = find_cart(&mut conn, token).await?;
+    summary_on(&mut conn, state, cart_id, now).await
 }
 
 async fn summary_on(
@@ -320,7 +328,7 @@ pub async fn place_order(
 ) -> Result<PlacedOrder, AppError> {
     let request_hash = format!("{reviewed_fingerprint}|{}", payment.as_str());
     let mut tx = state
-        .pool
+        .checkout_pool
         .begin()
         .await
         .map_err(internal("starting order"))?;

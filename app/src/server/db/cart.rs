@@ -1,4 +1,4 @@
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 pub async fn insert(conn: &mut PgConnection, token: Uuid) -> sqlx::Result<i64> {
@@ -20,10 +20,22 @@ pub async fn lock_by_token(conn: &mut PgConnection, token: Uuid) -> sqlx::Result
     .await
 }
 
-pub async fn id_by_token(pool: &PgPool, token: Uuid) -> sqlx::Result<Option<i64>> {
+pub async fn id_by_token<'e>(
+    exec: impl sqlx::PgExecutor<'e>,
+    token: Uuid,
+) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar!("select cart_id from cart where token = $1", token)
-        .fetch_optional(pool)
+        .fetch_optional(exec)
         .await
+}
+
+pub async fn has_lines(conn: &mut PgConnection, cart_id: i64) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from cart_line where cart_id = $1) as "has!""#,
+        cart_id
+    )
+    .fetch_one(conn)
+    .await
 }
 
 pub async fn touch(conn: &mut PgConnection, cart_id: i64) -> sqlx::Result<()> {

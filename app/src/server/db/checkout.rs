@@ -89,6 +89,18 @@ pub async fn methods_for(conn: &mut PgConnection, country: &str) -> sqlx::Result
     .await
 }
 
+/// Does some shipping zone serve this country?
+pub async fn ships_to(conn: &mut PgConnection, country: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from shipping_zone_country c
+                          join shipping_method m on m.shipping_zone_id = c.shipping_zone_id
+                          where c.country = $1) as "ships!""#,
+        country
+    )
+    .fetch_one(conn)
+    .await
+}
+
 #[derive(Debug, Clone)]
 pub struct DiscountRow {
     pub discount_id: i64,
