@@ -84,3 +84,35 @@ test("card fields report what is missing before anything is sent", async ({ page
   await expect(page.getByTestId("card-error")).toHaveText(/card number/);
   await expect(page).toHaveURL(/\/checkout\/review$/);
 });
+
+test("the address form checks each field as it is typed", async ({ page }) => {
+  await openInStockProduct(page);
+  await hydrated(page);
+  await page.getByRole("button", { name: "Add to cart" }).click();
+  await expect(page.getByText("Added to your cart.")).toBeVisible();
+  await page.goto("/checkout");
+  await hydrated(page);
+
+  const email = page.getByLabel("Email");
+  await email.fill("ana@");
+  await email.blur();
+  await expect(page.locator("#email-error")).toContainText("email");
+  await expect(email).toHaveAttribute("aria-invalid", "true");
+  await email.fill("ana@example.com");
+  await expect(page.locator("#email-error")).toBeEmpty();
+
+  await page.getByLabel("Country").selectOption("DE");
+  const postal = page.getByLabel("Postal code");
+  await postal.fill("123");
+  await postal.blur();
+  await expect(page.locator("#postal_code-error")).toContainText("postal code");
+  await postal.fill("10435");
+  await expect(page.locator("#postal_code-error")).toBeEmpty();
+
+  // Submitting with fields missing stays on the page, names each one and goes to the first.
+  await page.getByRole("button", { name: "Continue to shipping" }).click();
+  await expect(page).toHaveURL(/\/checkout$/);
+  await expect(page.locator("#name-error")).not.toBeEmpty();
+  await expect(page.locator("#city-error")).not.toBeEmpty();
+  await expect(page.getByLabel("Full name")).toBeFocused();
+});

@@ -316,6 +316,20 @@ fn optional(field: &'static str, raw: &str, max: usize) -> Result<Option<String>
     Ok((!value.is_empty()).then(|| value.to_string()))
 }
 
+fn phone(raw: &str) -> Result<Option<String>, DomainError> {
+    let phone = optional("phone", raw, 30)?;
+    if let Some(phone) = &phone {
+        let digits = phone.chars().filter(char::is_ascii_digit).count();
+        let allowed = phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-()./".contains(c));
+        if !allowed || !(6..=15).contains(&digits) {
+            return Err(DomainError::Phone);
+        }
+    }
+    Ok(phone)
+}
+
 impl AddressInput {
     pub fn parse(&self) -> Result<Address, DomainError> {
         let name = required("name", &self.name, 100)?;
@@ -324,16 +338,7 @@ impl AddressInput {
         let city = required("city", &self.city, 80)?;
         let country = Country::parse(&self.country)?;
         let postal_code = country.postal_code(&self.postal_code)?;
-        let phone = optional("phone", &self.phone, 30)?;
-        if let Some(phone) = &phone {
-            let digits = phone.chars().filter(char::is_ascii_digit).count();
-            let allowed = phone
-                .chars()
-                .all(|c| c.is_ascii_digit() || " +-()./".contains(c));
-            if !allowed || !(6..=15).contains(&digits) {
-                return Err(DomainError::Phone);
-            }
-        }
+        let phone = phone(&self.phone)?;
         Ok(Address {
             name,
             line1,
@@ -346,9 +351,47 @@ impl AddressInput {
     }
 }
 
+impl AddressInput {
+    /// Every field's problem at once (`parse` stops at the first), for showing each beside its field. Empty when
+    /// `parse` would succeed.
+    pub fn problems(&self) -> Vec<DomainError> {
+        let country = Country::parse(&self.country);
+        [
+            required("name", &self.name, 100).err(),
+            required("line1", &self.line1, 120).err(),
+            optional("line2", &self.line2, 120).err(),
+            required("city", &self.city, 80).err(),
+            country.as_ref().err().cloned(),
+            country
+                .ok()
+                .and_then(|c| c.postal_code(&self.postal_code).err()),
+            phone(&self.phone).err(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn problems_name_every_bad_field_and_agree_with_parse() {
+        assert!(input().problems().is_empty());
+        assert!(input().parse().is_ok());
+        let bad = AddressInput {
+            name: " ".into(),
+            city: "".into(),
+            postal_code: "123".into(),
+            phone: "call me".into(),
+            ..input()
+        };
+        let fields: Vec<&str> = bad.problems().iter().map(DomainError::field).collect();
+        assert_eq!(fields, ["name", "city", "postal_code", "phone"]);
+        assert_eq!(bad.parse().unwrap_err().field(), "name");
+    }
 
     fn input() -> AddressInput {
         AddressInput {
