@@ -177,3 +177,50 @@ async fn product_page_shows_variants_stock_and_images(pool: PgPool) {
         .unwrap();
     assert!(html.contains("Only 2 left"));
 }
+
+/// `product.price_min_minor` follows price changes, and stock changes (reservations, sales) leave the product
+/// row alone: no write, no lock shared by concurrent orders.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_cheapest_price_follows_prices_and_ignores_stock(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (product_id, sku): (i64, String) =
+        sqlx::query_as("select product_id, sku from variant order by variant_id limit 1")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let row = || async {
+        sqlx::query_as::<_, (i64, String)>(
+            "select price_min_minor, xmin::text from product where product_id = $1",
+        )
+        .bind(product_id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+    };
+    let (_, version) = row().await;
+    sqlx::query(
+        "update variant set stock_on_hand = stock_on_hand + 5, reserved = 1 where sku = $1",
+    )
+    .bind(&sku)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        row().await.1,
+        version,
+        "a stock change does not rewrite the product"
+    );
+
+    sqlx::query("update variant set price_minor = 1 where sku = $1")
+        .bind(&sku)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(row().await.0, 1);
+    sqlx::query("update variant set price_minor = 999999 where product_id = $1")
+        .bind(product_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(row().await.0, 999999);
+}
