@@ -75,6 +75,21 @@ test("a declined card says so, and another card pays the order", async ({ page }
   await expect(page.getByTestId("payment-received")).toContainText(total);
 });
 
+test("a card that asks for 3-D Secure is confirmed in the browser, then the order is paid", async ({ page }) => {
+  const total = await toReview(page);
+  await page.getByTestId("pay-by-card").check();
+  await enterCard(page, "review-form", "4000002760003184");
+  await page.getByRole("button", { name: "Place order" }).click();
+
+  await expect(page).toHaveURL(/\/orders\/BZ-[0-9A-Z]{8}\?key=/);
+  await expect(page.getByTestId("order-status")).toHaveText("awaiting payment");
+  await expect(page.getByTestId("payment-action")).toBeVisible();
+  // The provider's own confirmation dialog (localstripe's stand-in for the bank's page).
+  await page.getByRole("button", { name: "Complete authentication" }).click();
+  await expect(page.getByTestId("order-status")).toHaveText("paid");
+  await expect(page.getByTestId("payment-received")).toContainText(total);
+});
+
 test("card fields report what is missing before anything is sent", async ({ page }) => {
   await toReview(page);
   await page.getByTestId("pay-by-card").check();
