@@ -123,61 +123,49 @@ pub async fn pay(
         .acquire()
         .await
         .map_err(internal("connecting for payment"))?;
-    match started {
-        Ok(Started::Intent(intent)) => {
-            let payment = db::PaymentRow {
-                payment_id,
-                customer_order_id: row.customer_order_id,
-                intent_id: None,
-                amount_minor: row.total_minor,
-                currency: row.currency.clone(),
-                status: "pending".into(),
-                failure_message: None,
-                client_secret: None,
+    let intent = match started {
+        Ok(Started::Intent(intent)) => intent,
+        failed => {
+            let (message, error) = match failed {
+                Err(PaymentError::Declined(message)) => {
+                    (message.clone(), AppError::PaymentDeclined { message })
+                }
+                Err(e @ PaymentError::Unavailable(_)) => {
+                    tracing::error!(error = %e, "card payment failed");
+                    (
+                        "We could not reach the card payment service. Please try again in a moment.".into(),
+                        AppError::Unavailable,
+                    )
+                }
+                other => {
+                    tracing::error!(outcome = ?other, "card payment failed");
+                    (
+                        "The card payment could not be started.".to_owned(),
+                        AppError::Internal,
+                    )
+                }
             };
-            record(&mut conn, &payment, &intent, "confirmation").await?;
-            let state = state_of(&mut conn, row.customer_order_id)
-                .await?
-                .unwrap_or(PaymentState::Processing);
-            match state {
-                PaymentState::Failed { message } => Err(AppError::PaymentDeclined { message }),
-                other => Ok(other),
-            }
-        }
-        Ok(Started::Offline) => {
-            tracing::error!("card provider answered like an offline method");
-            fail(
-                &mut conn,
-                payment_id,
-                "The card payment could not be started.",
-            )
-            .await?;
-            Err(AppError::Internal)
-        }
-        Err(PaymentError::Declined(message)) => {
             fail(&mut conn, payment_id, &message).await?;
-            Err(AppError::PaymentDeclined { message })
+            return Err(error);
         }
-        Err(e @ PaymentError::Unavailable(_)) => {
-            tracing::error!(error = %e, "card payment failed");
-            fail(
-                &mut conn,
-                payment_id,
-                "We could not reach the card payment service. Please try again in a moment.",
-            )
-            .await?;
-            Err(AppError::Unavailable)
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "card payment failed");
-            fail(
-                &mut conn,
-                payment_id,
-                "The card payment could not be started.",
-            )
-            .await?;
-            Err(AppError::Internal)
-        }
+    };
+    let payment = db::PaymentRow {
+        payment_id,
+        customer_order_id: row.customer_order_id,
+        intent_id: None,
+        amount_minor: row.total_minor,
+        currency: row.currency.clone(),
+        status: "pending".into(),
+        failure_message: None,
+        client_secret: None,
+    };
+    record(&mut conn, &payment, &intent, "confirmation").await?;
+    match state_of(&mut conn, row.customer_order_id)
+        .await?
+        .unwrap_or(PaymentState::Processing)
+    {
+        PaymentState::Failed { message } => Err(AppError::PaymentDeclined { message }),
+        other => Ok(other),
     }
 }
 

@@ -47,6 +47,21 @@ async fn place_by_card(shopper: &Shopper<'_>, sku: &str, card: &str) -> (String,
     )
 }
 
+/// Pays an order from its page with `card_token` (a token, or something that is not one).
+async fn pay(
+    shopper: &Shopper<'_>,
+    number: &str,
+    key: &str,
+    card_token: &str,
+) -> reqwest::Response {
+    shopper
+        .call(
+            "order/pay",
+            &[("number", number), ("key", key), ("card_token", card_token)],
+        )
+        .await
+}
+
 async fn order_json(shopper: &Shopper<'_>, number: &str, key: &str) -> Value {
     shopper
         .ok("order", &[("number", number), ("key", key)])
@@ -111,16 +126,7 @@ async fn a_declined_card_leaves_the_order_reserved_and_another_card_pays_it(pool
         .ends_with("/js.stripe.com/v3/"));
 
     // Declined again from the order page: 402 with the provider's words, nothing else changes.
-    let again = shopper
-        .call(
-            "order/pay",
-            &[
-                ("number", &number),
-                ("key", &key),
-                ("card_token", &card_token(DECLINED).await),
-            ],
-        )
-        .await;
+    let again = pay(&shopper, &number, &key, &card_token(DECLINED).await).await;
     assert_eq!(again.status(), 402);
     let body: Value = again.json().await.unwrap();
     assert_eq!(
@@ -128,38 +134,15 @@ async fn a_declined_card_leaves_the_order_reserved_and_another_card_pays_it(pool
         "Your card was declined."
     );
     // The wrong key cannot pay (or see) the order; a missing or forged token is refused before any charge.
-    let stranger = shopper
-        .call(
-            "order/pay",
-            &[
-                ("number", &number),
-                ("key", "nope"),
-                ("card_token", &card_token(PAYS).await),
-            ],
-        )
-        .await;
+    let stranger = pay(&shopper, &number, "nope", &card_token(PAYS).await).await;
     assert_eq!(stranger.status(), 404);
     for bad in ["", "4242424242424242", "tok_<x>"] {
-        let r = shopper
-            .call(
-                "order/pay",
-                &[("number", &number), ("key", &key), ("card_token", bad)],
-            )
-            .await;
+        let r = pay(&shopper, &number, &key, bad).await;
         assert_eq!(r.status(), 400, "{bad}");
     }
     assert_eq!(payments_of(&app, &number).await.len(), 2);
 
-    let paid = shopper
-        .call(
-            "order/pay",
-            &[
-                ("number", &number),
-                ("key", &key),
-                ("card_token", &card_token(PAYS).await),
-            ],
-        )
-        .await;
+    let paid = pay(&shopper, &number, &key, &card_token(PAYS).await).await;
     assert!(paid.status().is_success(), "{}", paid.text().await.unwrap());
     assert_eq!(
         order_state(&app, &number).await,
@@ -167,16 +150,7 @@ async fn a_declined_card_leaves_the_order_reserved_and_another_card_pays_it(pool
     );
     assert_eq!(stock(&app, &sku).await, (on_hand - 2, 0));
     // Paying a paid order again charges nothing.
-    let twice = shopper
-        .call(
-            "order/pay",
-            &[
-                ("number", &number),
-                ("key", &key),
-                ("card_token", &card_token(PAYS).await),
-            ],
-        )
-        .await;
+    let twice = pay(&shopper, &number, &key, &card_token(PAYS).await).await;
     assert!(twice.status().is_success());
     let statuses: Vec<String> = payments_of(&app, &number)
         .await
