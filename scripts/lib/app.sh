@@ -7,6 +7,7 @@ PG_DIR=""
 _app_cleanup() {
   if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true; fi
   if declare -F stop_localstripe >/dev/null; then stop_localstripe; fi
+  if declare -F stop_smtp_sink >/dev/null; then stop_smtp_sink; fi
   if [ -n "$PG_DIR" ]; then pg_stop "$PG_DIR"; rm -rf "$PG_DIR"; fi
 }
 trap _app_cleanup EXIT
@@ -25,6 +26,8 @@ throwaway_pg() {
 # With localstripe started (stripe.sh), the app takes cards through it.
 start_release_app() {
   export BAZAAR_MEDIA_DIR="$PG_DIR/media"
+  # Without an SMTP sink (use_smtp_sink), email goes to files beside the throwaway cluster.
+  export BAZAAR_MAIL_DIR="$PG_DIR/mail"
   local port
   port=$(free_port)
   if [ -n "${STRIPE_URL:-}" ]; then use_localstripe "http://127.0.0.1:$port"; fi

@@ -28,3 +28,29 @@ apt_install() {
   say "apt-get install ${missing[*]}"
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
+
+# ensure_venv_package DIR PACKAGE VERSION — PACKAGE==VERSION from PyPI in its own venv at DIR, once.
+ensure_venv_package() {
+  local dir=$1 package=$2 version=$3 have
+  have=$("$dir/bin/pip" show "$package" 2>/dev/null | sed -n 's/^Version: //p' || true)
+  [ "$have" = "$version" ] && return 0
+  if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    apt_install python3 python3-venv
+  fi
+  say "installing $package $version from PyPI into ${dir#"$ROOT"/}"
+  rm -rf "$dir"
+  python3 -m venv "$dir"
+  "$dir/bin/pip" install -q --disable-pip-version-check "$package==$version"
+}
+
+# wait_for_port PORT PID LOG WHAT — until something listens on 127.0.0.1:PORT; dies with LOG if PID exits first.
+wait_for_port() {
+  local port=$1 pid=$2 log=$3 what=$4
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$log" >&2
+  die "$what did not start"
+}

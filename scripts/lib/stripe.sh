@@ -13,16 +13,7 @@ LOCAL_STRIPE_PUBLISHABLE_KEY=pk_test_bazaar_local
 LOCAL_STRIPE_WEBHOOK_SECRET=whsec_bazaar_local
 
 ensure_localstripe() {
-  local have
-  have=$("$LOCALSTRIPE_VENV/bin/pip" show localstripe 2>/dev/null | sed -n 's/^Version: //p' || true)
-  [ "$have" = "$LOCALSTRIPE_VERSION" ] && return 0
-  if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
-    apt_install python3 python3-venv
-  fi
-  say "installing localstripe $LOCALSTRIPE_VERSION (a local Stripe-compatible server) into .tools/"
-  rm -rf "$LOCALSTRIPE_VENV"
-  python3 -m venv "$LOCALSTRIPE_VENV"
-  "$LOCALSTRIPE_VENV/bin/pip" install -q --disable-pip-version-check "localstripe==$LOCALSTRIPE_VERSION"
+  ensure_venv_package "$LOCALSTRIPE_VENV" localstripe "$LOCALSTRIPE_VERSION"
 }
 
 start_localstripe() { # PORT LOGFILE

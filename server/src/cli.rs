@@ -5,6 +5,9 @@ usage: server [COMMAND]
 
 commands:
   serve (default)           serve the shop on LEPTOS_SITE_ADDR (see README: Configuration)
+  worker                    run background jobs only (emails, expiry, webhooks); scale these apart from web servers
+  jobs dead                 list jobs that failed every try
+  jobs retry ID | --all     queue dead jobs again with a fresh set of tries
   migrate                   apply database migrations and exit
   seed --demo               load the deterministic demo catalog (replaces the catalog)
   seed --products N         add N generated products (up to 1,000,000) for scale tests
@@ -15,7 +18,16 @@ pub enum Command {
     Serve,
     Migrate,
     Seed(SeedArgs),
+    Worker,
+    Jobs(JobsCommand),
     Help,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobsCommand {
+    Dead,
+    /// One dead job by id, or all of them.
+    Retry(Option<i64>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +42,20 @@ pub fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> 
     let command = match args.next().as_deref() {
         None | Some("serve") => Command::Serve,
         Some("migrate") => Command::Migrate,
+        Some("worker") => Command::Worker,
+        Some("jobs") => match (args.next().as_deref(), args.next()) {
+            (Some("dead"), None) => Command::Jobs(JobsCommand::Dead),
+            (Some("retry"), Some(target)) if target == "--all" => {
+                Command::Jobs(JobsCommand::Retry(None))
+            }
+            (Some("retry"), Some(id)) => Command::Jobs(JobsCommand::Retry(Some(
+                id.parse::<i64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| format!("jobs retry takes a job id or --all, not {id:?}"))?,
+            ))),
+            _ => return Err("jobs takes dead, or retry ID | --all".into()),
+        },
         Some("help" | "--help" | "-h") => Command::Help,
         Some("seed") => match (args.next().as_deref(), args.next()) {
             (Some("--demo"), None) => Command::Seed(SeedArgs::Demo),
@@ -64,6 +90,16 @@ mod tests {
     fn parses_commands() {
         assert_eq!(p(""), Ok(Command::Serve));
         assert_eq!(p("migrate"), Ok(Command::Migrate));
+        assert_eq!(p("worker"), Ok(Command::Worker));
+        assert_eq!(p("jobs dead"), Ok(Command::Jobs(JobsCommand::Dead)));
+        assert_eq!(
+            p("jobs retry 12"),
+            Ok(Command::Jobs(JobsCommand::Retry(Some(12))))
+        );
+        assert_eq!(
+            p("jobs retry --all"),
+            Ok(Command::Jobs(JobsCommand::Retry(None)))
+        );
         assert_eq!(p("seed --demo"), Ok(Command::Seed(SeedArgs::Demo)));
         assert_eq!(
             p("seed --products 1000"),
@@ -81,6 +117,10 @@ mod tests {
             "seed --products 1000001",
             "nope",
             "migrate now",
+            "jobs",
+            "jobs retry",
+            "jobs retry x",
+            "jobs retry -3",
         ] {
             assert!(p(bad).is_err(), "{bad}");
         }

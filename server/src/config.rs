@@ -57,6 +57,12 @@ pub struct Config {
     pub max_inflight: usize,
     /// Card payments through a Stripe-compatible API, when `BAZAAR_STRIPE_SECRET_KEY` is set.
     pub stripe: Option<app::server::payment::stripe::StripeConfig>,
+    /// Email: SMTP when `BAZAAR_SMTP_HOST` is set, else `.eml` files in `BAZAAR_MAIL_DIR`.
+    pub mail: app::server::email::MailConfig,
+    /// Run background jobs inside `serve` too (`BAZAAR_WORKER_IN_PROCESS`, default true).
+    pub worker_in_process: bool,
+    /// Job worker timing (`BAZAAR_JOB_POLL_MS`, `BAZAAR_JOB_LEASE_SECS`, `BAZAAR_JOB_BACKOFF_BASE_MS`).
+    pub worker: app::server::jobs::worker::WorkerConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +85,73 @@ fn positive<T: PartialEq + Default>(
         }),
         other => Ok(other),
     }
+}
+
+/// Email settings. Without `BAZAAR_SMTP_HOST`, messages are written to `BAZAAR_MAIL_DIR` (default `.data/mail`).
+fn mail_config(
+    get: &impl Fn(&str) -> Option<String>,
+    public_url: Option<&str>,
+) -> Result<app::server::email::MailConfig, ConfigError> {
+    use app::server::email::{MailConfig, SmtpConfig, SmtpTls};
+    let tls = match get("BAZAAR_SMTP_TLS").as_deref() {
+        None | Some("starttls") => SmtpTls::StartTls,
+        Some("tls") => SmtpTls::Tls,
+        Some("none") => SmtpTls::None,
+        Some(other) => {
+            return Err(ConfigError::Invalid {
+                name: "BAZAAR_SMTP_TLS",
+                reason: format!("{other:?}: use starttls, tls or none"),
+            })
+        }
+    };
+    let smtp = match get("BAZAAR_SMTP_HOST") {
+        None => None,
+        Some(host) => {
+            let port = match get("BAZAAR_SMTP_PORT") {
+                None => match tls {
+                    SmtpTls::StartTls => 587,
+                    SmtpTls::Tls => 465,
+                    SmtpTls::None => 25,
+                },
+                Some(p) => p.trim().parse::<u16>().map_err(|e| ConfigError::Invalid {
+                    name: "BAZAAR_SMTP_PORT",
+                    reason: e.to_string(),
+                })?,
+            };
+            Some(SmtpConfig {
+                host,
+                port,
+                tls,
+                username: get("BAZAAR_SMTP_USERNAME"),
+                password: get("BAZAAR_SMTP_PASSWORD"),
+            })
+        }
+    };
+    let from = get("BAZAAR_MAIL_FROM").unwrap_or_else(|| "Bazaar <shop@localhost>".into());
+    let valid = |name: &'static str, value: &str| {
+        // The same check the mailer makes at start-up, so a typo fails here with the setting's name.
+        if value.contains('@') {
+            Ok(())
+        } else {
+            Err(ConfigError::Invalid {
+                name,
+                reason: format!("{value:?} is not an email address"),
+            })
+        }
+    };
+    valid("BAZAAR_MAIL_FROM", &from)?;
+    let staff = get("BAZAAR_STAFF_EMAIL").unwrap_or_else(|| from.clone());
+    valid("BAZAAR_STAFF_EMAIL", &staff)?;
+    Ok(MailConfig {
+        smtp,
+        dir: get("BAZAAR_MAIL_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(".data/mail")),
+        from,
+        staff,
+        public_url: public_url.unwrap_or("http://127.0.0.1:3000").to_string(),
+        shop_name: "Bazaar".into(),
+    })
 }
 
 impl Config {
@@ -160,7 +233,37 @@ impl Config {
                 })
             }
         };
+        let mail = mail_config(&get, public_url.as_deref())?;
+        let mut worker = app::server::jobs::worker::WorkerConfig::default();
+        if let Some(ms) = positive(
+            "BAZAAR_JOB_POLL_MS",
+            parse::<u64>("BAZAAR_JOB_POLL_MS", get("BAZAAR_JOB_POLL_MS"))?,
+        )? {
+            worker.poll = std::time::Duration::from_millis(ms);
+        }
+        if let Some(s) = positive(
+            "BAZAAR_JOB_LEASE_SECS",
+            parse::<u64>("BAZAAR_JOB_LEASE_SECS", get("BAZAAR_JOB_LEASE_SECS"))?,
+        )? {
+            worker.lease = std::time::Duration::from_secs(s);
+        }
+        if let Some(ms) = positive(
+            "BAZAAR_JOB_BACKOFF_BASE_MS",
+            parse::<u64>(
+                "BAZAAR_JOB_BACKOFF_BASE_MS",
+                get("BAZAAR_JOB_BACKOFF_BASE_MS"),
+            )?,
+        )? {
+            worker.backoff_base = std::time::Duration::from_millis(ms);
+        }
+        if let Some(id) = get("BAZAAR_WORKER_ID") {
+            worker.id = id;
+        }
         Ok(Config {
+            mail,
+            worker,
+            worker_in_process: parse("BAZAAR_WORKER_IN_PROCESS", get("BAZAAR_WORKER_IN_PROCESS"))?
+                .unwrap_or(true),
             stripe,
             database_url: Secret(get("DATABASE_URL").ok_or(ConfigError::Missing("DATABASE_URL"))?),
             database_read_url: get("DATABASE_READ_URL").map(Secret),
@@ -295,6 +398,10 @@ mod tests {
             ("BAZAAR_MAX_INFLIGHT", "0"),
             ("BAZAAR_CHECKOUT_DB_CONNECTIONS", "none"),
             ("BAZAAR_PRICES_INCLUDE_TAX", "maybe"),
+            ("BAZAAR_SMTP_TLS", "maybe"),
+            ("BAZAAR_MAIL_FROM", "nobody"),
+            ("BAZAAR_JOB_POLL_MS", "0"),
+            ("BAZAAR_WORKER_IN_PROCESS", "perhaps"),
         ] {
             assert!(
                 config(&[("DATABASE_URL", "postgres://x"), (k, v)]).is_err(),

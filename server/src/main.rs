@@ -27,6 +27,8 @@ async fn main() -> std::process::ExitCode {
     let result = match command {
         cli::Command::Serve => startup::serve(config).await,
         cli::Command::Migrate => startup::migrate_only(&config).await,
+        cli::Command::Worker => startup::worker(config).await,
+        cli::Command::Jobs(command) => startup::jobs(&config, command).await,
         cli::Command::Seed(args) => seed::run(&config, args).await,
         cli::Command::Help => Ok(()),
     };

@@ -2,6 +2,9 @@
 
 use crate::config::Config;
 use crate::{http, BoxError};
+use app::server::email::Mailer;
+use app::server::jobs::handlers::{self, JobContext};
+use app::server::jobs::worker::Worker;
 use app::server::payment::stripe::StripeProvider;
 use app::server::payment::Payments;
 use app::server::state::ReadPool;
@@ -109,7 +112,17 @@ pub async fn serve(config: Config) -> Result<(), BoxError> {
     let options = leptos_options();
     let addr = config.bind.unwrap_or(options.site_addr);
     let state = build_state(&config, options).await?;
-    tokio::spawn(sweep_reservations(state.clone()));
+    let worker = if config.worker_in_process {
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let worker = job_worker(&config, state.clone())?;
+        let handle = tokio::spawn(worker.run(async {
+            let _ = stopped.await;
+        }));
+        Some((stop, handle))
+    } else {
+        tracing::info!("background jobs run in separate `server worker` processes");
+        None
+    };
     let router = http::router(state, &config);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "listening");
@@ -119,23 +132,73 @@ pub async fn serve(config: Config) -> Result<(), BoxError> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
+    if let Some((stop, handle)) = worker {
+        let _ = stop.send(());
+        handle.await??;
+    }
     tracing::info!("drained; bye");
     Ok(())
 }
 
-/// Every 30 s, cancels unpaid card orders whose stock reservation ran out, returning the stock. Safe to run on
-/// every instance at once: each order changes under its row lock, and only from `awaiting_payment`.
-async fn sweep_reservations(state: AppState) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        match app::server::orders::expire_reservations(&state, chrono::Utc::now()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(expired = n, "released expired stock reservations"),
-            Err(_) => {} // already logged by the service
+/// The job worker with every kind Bazaar runs, sending email as configured.
+pub fn job_worker(config: &Config, state: AppState) -> Result<Worker, BoxError> {
+    let mailer = Mailer::new(&config.mail)?;
+    if config.mail.smtp.is_none() {
+        tracing::warn!(to = %mailer.describe, "no SMTP server configured (BAZAAR_SMTP_HOST): emails are written to files");
+    } else {
+        tracing::info!(to = %mailer.describe, "email");
+    }
+    let pool = state.pool.clone();
+    let ctx = Arc::new(JobContext {
+        state,
+        mailer: Arc::new(mailer),
+    });
+    Ok(Worker::new(
+        pool,
+        handlers::registry(ctx),
+        config.worker.clone(),
+    ))
+}
+
+/// `server worker`: runs background jobs only, until SIGTERM or Ctrl-C, then finishes or hands back its jobs.
+pub async fn worker(config: Config) -> Result<(), BoxError> {
+    // A worker renders no pages: plain options, without looking for cargo-leptos' settings.
+    let options = LeptosOptions::builder().output_name("bazaar").build();
+    let state = build_state(&config, options).await?;
+    job_worker(&config, state)?.run(shutdown_signal()).await?;
+    Ok(())
+}
+
+/// `server jobs …`: lists dead jobs, or queues them again.
+pub async fn jobs(config: &Config, command: crate::cli::JobsCommand) -> Result<(), BoxError> {
+    use app::server::db::job as db;
+    let pool = connect(config.database_url.expose(), 2).await?;
+    match command {
+        crate::cli::JobsCommand::Dead => {
+            let rows = db::dead(&pool, 100).await?;
+            if rows.is_empty() {
+                println!("no dead jobs");
+            }
+            for r in rows {
+                println!(
+                    "{}\t{}\t{} tries\t{}\t{}",
+                    r.job_id,
+                    r.kind,
+                    r.attempts,
+                    r.updated_at.to_rfc3339(),
+                    r.last_error.unwrap_or_default()
+                );
+            }
+        }
+        crate::cli::JobsCommand::Retry(id) => {
+            let n = db::retry_dead(&pool, id).await?;
+            println!("queued {n} dead job(s) again");
+            if n == 0 && id.is_some() {
+                return Err("no dead job has that id".into());
+            }
         }
     }
+    Ok(())
 }
 
 /// SIGTERM (what a deploy sends) or Ctrl-C. axum then stops accepting and finishes in-flight requests.

@@ -5,6 +5,7 @@
 use super::db::cart as cart_db;
 use super::db::checkout as db;
 use super::db::order as order_db;
+use super::jobs::{self, kind, NewJob};
 use super::{internal, AppState};
 use crate::domain::address::{Address, AddressInput};
 use crate::domain::checkout::{
@@ -485,6 +486,37 @@ pub async fn place_order(
     )
     .await
     .map_err(internal("recording order event"))?;
+    // Side work, done by jobs that exist exactly when this order does: the confirmation email, and for a card
+    // order the end of its reservation.
+    let placed_key = format!("{}:{order_id}", kind::ORDER_PLACED);
+    jobs::enqueue(
+        &mut tx,
+        &NewJob::new(
+            kind::ORDER_PLACED,
+            serde_json::json!({ "order_id": order_id }),
+        )
+        .dedupe(&placed_key),
+    )
+    .await
+    .map_err(internal("queueing confirmation"))?;
+    if payment == PaymentMethod::Card {
+        let expire_key = format!("{}:{order_id}", kind::RESERVATION_EXPIRE);
+        let due = chrono::Utc::now()
+            + chrono::Duration::minutes(i64::from(state.config.reservation_minutes))
+            + chrono::Duration::seconds(1);
+        jobs::enqueue(
+            &mut tx,
+            &NewJob::new(
+                kind::RESERVATION_EXPIRE,
+                serde_json::json!({ "order_id": order_id }),
+            )
+            .dedupe(&expire_key)
+            .at(due)
+            .attempts(25),
+        )
+        .await
+        .map_err(internal("queueing reservation expiry"))?;
+    }
     if let Some(discount_id) = discount_id {
         order_db::insert_redemption(&mut tx, discount_id, order_id, email)
             .await

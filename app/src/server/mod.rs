@@ -7,6 +7,8 @@ pub mod checkout;
 pub mod context;
 pub mod cookies;
 pub mod db;
+pub mod email;
+pub mod jobs;
 pub mod orders;
 pub mod payment;
 pub mod payments;

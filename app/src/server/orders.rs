@@ -3,6 +3,7 @@
 
 use super::db::checkout as checkout_db;
 use super::db::order as db;
+use super::jobs::{self, kind, NewJob};
 use super::{internal, AppState};
 use crate::domain::checkout::{
     CardSetup, OrderView, PaymentMethod, PaymentState, SummaryLine, Totals,
@@ -150,6 +151,21 @@ pub async fn transition_on(
     db::insert_event(conn, order_id, Some(current.as_db()), next.as_db(), note)
         .await
         .map_err(internal("recording order event"))?;
+    // The shopper hears of it by email, sent by a job that exists only if this change commits.
+    let message = match next {
+        OrderStatus::Paid => Some(kind::ORDER_PAID),
+        OrderStatus::Shipped => Some(kind::ORDER_SHIPPED),
+        _ => None,
+    };
+    if let Some(message) = message {
+        let key = format!("{message}:{order_id}");
+        jobs::enqueue(
+            conn,
+            &NewJob::new(message, serde_json::json!({ "order_id": order_id })).dedupe(&key),
+        )
+        .await
+        .map_err(internal("queueing order email"))?;
+    }
     Ok(next)
 }
 
@@ -190,7 +206,8 @@ async fn apply(
 }
 
 /// Cancels unpaid card orders whose reservation ran out at `now`, releasing their stock. Returns how many.
-/// Called by the reservation sweeper (and by tests with a clock of their own).
+/// Each order's `reservation.expire` job does this for its order; this catches any left over (and lets tests use
+/// a clock of their own).
 pub async fn expire_reservations(
     state: &AppState,
     now: chrono::DateTime<chrono::Utc>,
@@ -206,30 +223,74 @@ pub async fn expire_reservations(
     drop(conn);
     let mut expired = 0;
     for id in ids {
-        let mut tx = state
-            .pool
-            .begin()
-            .await
-            .map_err(internal("starting expiry"))?;
-        db::lock(&mut tx, id)
-            .await
-            .map_err(internal("locking order"))?;
-        // Checked again under the order's lock: a payment may have started or finished meanwhile.
-        let still = db::expired(&mut tx, now, 1, Some(id))
-            .await
-            .map_err(internal("re-checking expiry"))?;
-        if still.is_empty() {
-            continue;
+        if expire_one(state, id, now).await? == Expiry::Expired {
+            expired += 1;
         }
-        transition_on(
-            &mut tx,
-            id,
-            OrderStatus::Cancelled,
-            Some("payment not received in time"),
-        )
-        .await?;
-        tx.commit().await.map_err(internal("committing expiry"))?;
-        expired += 1;
     }
     Ok(expired)
+}
+
+/// What became of an order whose reservation was due to end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expiry {
+    /// Cancelled; its stock is available again.
+    Expired,
+    /// Paid, cancelled or released already: nothing to do.
+    Settled,
+    /// Not yet due at `now`, or a card payment is under way: look again later.
+    NotYet,
+}
+
+/// Cancels order `id` if its reservation ran out at `now` and no payment is under way, under its row lock.
+pub async fn expire_one(
+    state: &AppState,
+    id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Expiry, AppError> {
+    let mut tx = state
+        .checkout_pool
+        .begin()
+        .await
+        .map_err(internal("starting expiry"))?;
+    let Some(row) = db::lock(&mut tx, id)
+        .await
+        .map_err(internal("locking order"))?
+    else {
+        return Ok(Expiry::Settled);
+    };
+    if row.stock_state != "reserved" || row.status != OrderStatus::AwaitingPayment.as_db() {
+        return Ok(Expiry::Settled);
+    }
+    // Checked under the order's lock: a payment may have started or finished meanwhile.
+    let due = db::expired(&mut tx, now, 1, Some(id))
+        .await
+        .map_err(internal("re-checking expiry"))?;
+    if due.is_empty() {
+        return Ok(Expiry::NotYet);
+    }
+    transition_on(
+        &mut tx,
+        id,
+        OrderStatus::Cancelled,
+        Some("payment not received in time"),
+    )
+    .await?;
+    tx.commit().await.map_err(internal("committing expiry"))?;
+    Ok(Expiry::Expired)
+}
+
+/// An order and the secret of its link, by id: for messages about it.
+pub async fn for_message(state: &AppState, order_id: i64) -> Result<(OrderView, String), AppError> {
+    let mut conn = state
+        .checkout_pool
+        .acquire()
+        .await
+        .map_err(internal("connecting for an order"))?;
+    let row = db::by_id(&mut conn, order_id)
+        .await
+        .map_err(internal("loading order"))?
+        .ok_or(AppError::NotFound)?;
+    let token = row.access_token.clone();
+    let view = to_view(&mut conn, row, None, None).await?;
+    Ok((view, token))
 }

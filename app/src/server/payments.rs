@@ -7,6 +7,7 @@
 
 use super::db::order as order_db;
 use super::db::payment as db;
+use super::jobs::{self, kind, NewJob};
 use super::payment::{ChargeRequest, Intent, IntentStatus, PaymentError, Started, WebhookError};
 use super::{internal, AppState};
 use crate::domain::checkout::{CardToken, PaymentMethod, PaymentState};
@@ -393,8 +394,9 @@ pub async fn state_of(
     }))
 }
 
-/// Handles a webhook from the card provider: verifies its signature and age, handles each event id once, and
-/// records payment intent events. Returns the outcome for the log and the response.
+/// Takes a webhook from the card provider: verifies its signature and age, stores the event (each event id
+/// once) and queues a job to act on it, all in one transaction. Returns `queued`, or `duplicate` for an event id
+/// seen before. The endpoint answers at once; the job ([`process_event`]) does the work.
 #[tracing::instrument(skip_all)]
 pub async fn handle_webhook(
     state: &AppState,
@@ -408,8 +410,9 @@ pub async fn handle_webhook(
         .clone()
         .ok_or(WebhookError::Unsupported)?;
     let event = provider.verify_event(signature, body, now)?;
-    let outcome = record_event(state, provider.name(), &event).await;
-    match outcome {
+    let payload: serde_json::Value =
+        serde_json::from_slice(body).map_err(|_| WebhookError::Malformed)?;
+    match store_event(state, provider.name(), &event, &payload).await {
         Ok(outcome) => {
             tracing::info!(event = %event.id, kind = %event.kind, outcome, "payment webhook");
             Ok(outcome)
@@ -419,45 +422,91 @@ pub async fn handle_webhook(
     }
 }
 
-async fn record_event(
+async fn store_event(
     state: &AppState,
     provider: &str,
     event: &super::payment::ProviderEvent,
+    payload: &serde_json::Value,
 ) -> Result<&'static str, AppError> {
     let mut tx = state
         .checkout_pool
         .begin()
         .await
         .map_err(internal("starting webhook"))?;
-    if !db::claim_event(&mut tx, &event.id, provider, &event.kind)
+    if !db::claim_event(&mut tx, &event.id, provider, &event.kind, payload)
         .await
-        .map_err(internal("claiming webhook event"))?
+        .map_err(internal("storing webhook event"))?
     {
         return Ok("duplicate");
     }
-    let handled = matches!(
-        event.kind.as_str(),
-        "payment_intent.succeeded"
-            | "payment_intent.payment_failed"
-            | "payment_intent.canceled"
-            | "payment_intent.requires_action"
-            | "payment_intent.processing"
-    );
-    let outcome = match (&event.intent, handled) {
-        (Some(intent), true) => {
-            match db::lock_for_intent(&mut tx, &intent.id, intent.payment_id)
-                .await
-                .map_err(internal("locking payment"))?
-            {
-                Some(payment) => record_on(&mut tx, &payment, intent, "webhook").await?,
-                None => "unknown_intent",
+    let key = format!("{}:{}", kind::PAYMENT_WEBHOOK, event.id);
+    jobs::enqueue(
+        &mut tx,
+        &NewJob::new(
+            kind::PAYMENT_WEBHOOK,
+            serde_json::json!({ "event_id": event.id }),
+        )
+        .dedupe(&key)
+        .attempts(20),
+    )
+    .await
+    .map_err(internal("queueing webhook"))?;
+    tx.commit().await.map_err(internal("committing webhook"))?;
+    Ok("queued")
+}
+
+/// Acts on a stored provider event (the `payment.webhook` job): records payment intent events against their
+/// payment and order. Returns the outcome it stored (`paid`, `failed`, `unknown_intent`, `amount_mismatch`, …);
+/// an event handled before returns its earlier outcome and changes nothing.
+pub async fn process_event(state: &AppState, event_id: &str) -> Result<String, AppError> {
+    let provider = state.payments.card.clone().ok_or_else(|| {
+        tracing::error!("a card payment event is queued but no card provider is configured");
+        AppError::Internal
+    })?;
+    let mut tx = state
+        .checkout_pool
+        .begin()
+        .await
+        .map_err(internal("starting webhook"))?;
+    let Some(stored) = db::lock_event(&mut tx, event_id)
+        .await
+        .map_err(internal("loading webhook event"))?
+    else {
+        return Err(AppError::NotFound);
+    };
+    if let Some(outcome) = stored.handled_outcome {
+        return Ok(outcome);
+    }
+    let body = serde_json::to_vec(&stored.payload).map_err(internal("reading webhook event"))?;
+    let outcome = match provider.parse_event(&body) {
+        Err(_) => "malformed",
+        Ok(event) => {
+            let handled = matches!(
+                event.kind.as_str(),
+                "payment_intent.succeeded"
+                    | "payment_intent.payment_failed"
+                    | "payment_intent.canceled"
+                    | "payment_intent.requires_action"
+                    | "payment_intent.processing"
+            );
+            match (&event.intent, handled) {
+                (Some(intent), true) => {
+                    match db::lock_for_intent(&mut tx, &intent.id, intent.payment_id)
+                        .await
+                        .map_err(internal("locking payment"))?
+                    {
+                        Some(payment) => record_on(&mut tx, &payment, intent, "webhook").await?,
+                        None => "unknown_intent",
+                    }
+                }
+                _ => "ignored",
             }
         }
-        _ => "ignored",
     };
-    db::set_event_outcome(&mut tx, &event.id, outcome)
+    db::set_event_outcome(&mut tx, event_id, outcome)
         .await
         .map_err(internal("recording webhook outcome"))?;
     tx.commit().await.map_err(internal("committing webhook"))?;
-    Ok(outcome)
+    tracing::info!(event = %event_id, outcome, "payment event handled");
+    Ok(outcome.to_string())
 }

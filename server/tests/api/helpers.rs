@@ -47,6 +47,17 @@ pub async fn card_token(number: &str) -> String {
     body["id"].as_str().expect("token id").to_string()
 }
 
+/// The SMTP sink (aiosmtpd) that scripts/test starts: its address and the Maildir it writes every message to.
+pub fn smtp_sink() -> Option<(String, std::path::PathBuf)> {
+    let addr = std::env::var("BAZAAR_TEST_SMTP")
+        .ok()
+        .filter(|a| !a.is_empty())?;
+    let dir = std::env::var("BAZAAR_TEST_MAILDIR")
+        .ok()
+        .filter(|d| !d.is_empty())?;
+    Some((addr, dir.into()))
+}
+
 /// A folder removed when the test ends.
 pub struct TempDir(pub std::path::PathBuf);
 impl Drop for TempDir {
@@ -60,7 +71,22 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
     let media =
         TempDir(std::env::temp_dir().join(format!("bazaar-test-media-{}", uuid::Uuid::new_v4())));
     let stripe = stripe_url();
+    let smtp = smtp_sink();
+    let mail_dir = media.0.join("mail");
     let config = Config::from_lookup(|name| match name {
+        // Email to the SMTP sink when scripts/test started one, else to files.
+        "BAZAAR_SMTP_HOST" => smtp
+            .as_ref()
+            .map(|(addr, _)| addr.split(':').next().unwrap_or("127.0.0.1").into()),
+        "BAZAAR_SMTP_PORT" => smtp
+            .as_ref()
+            .map(|(addr, _)| addr.rsplit(':').next().unwrap_or("25").into()),
+        "BAZAAR_SMTP_TLS" => Some("none".into()),
+        "BAZAAR_MAIL_DIR" => Some(mail_dir.display().to_string()),
+        "BAZAAR_STAFF_EMAIL" => Some("staff@shop.test".into()),
+        // Quick retries and polling, so tests of retries and delayed jobs take milliseconds.
+        "BAZAAR_JOB_POLL_MS" => Some("50".into()),
+        "BAZAAR_JOB_BACKOFF_BASE_MS" => Some("20".into()),
         "DATABASE_URL" => Some("postgres://unused".into()),
         "BAZAAR_MEDIA_DIR" => Some(media.0.display().to_string()),
         "BAZAAR_PUBLIC_URL" => Some("http://shop.test".into()),
@@ -88,6 +114,13 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
         .build();
     let state = server::startup::state_from_pools(pool.clone(), pool.clone(), &config, options)
         .expect("test state");
+    // Background jobs run as they do in `serve`: in the app's process.
+    let worker = server::startup::job_worker(&config, state.clone()).expect("job worker");
+    tokio::spawn(async move {
+        if let Err(e) = worker.run(std::future::pending()).await {
+            panic!("job worker stopped: {e}");
+        }
+    });
     let router = server::http::router(state.clone(), &config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

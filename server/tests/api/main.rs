@@ -4,5 +4,6 @@ mod cart;
 mod catalog;
 mod checkout;
 mod helpers;
+mod jobs;
 mod payments;
 mod server;

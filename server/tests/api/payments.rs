@@ -245,6 +245,37 @@ async fn send_webhook(app: &TestApp, body: &[u8], signature: Option<String>) -> 
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+/// What the `payment.webhook` job did with an event, once it has (the endpoint only stores and queues it).
+async fn outcome_of(app: &TestApp, event_id: &str) -> String {
+    for _ in 0..200 {
+        let outcome: Option<String> = sqlx::query_scalar(
+            "select outcome from payment_event where event_id = $1 and handled_at is not null",
+        )
+        .bind(event_id)
+        .fetch_optional(&app.pool)
+        .await
+        .unwrap()
+        .flatten();
+        if let Some(outcome) = outcome {
+            return outcome;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("event {event_id} was not handled within 10 s");
+}
+
+/// Sends a signed event; it must be acknowledged as queued. Returns what its job did with it.
+async fn deliver(app: &TestApp, event_id: &str, body: &[u8], now: i64) -> String {
+    let (status, answer) =
+        send_webhook(app, body, Some(sign(STRIPE_WEBHOOK_SECRET, body, now))).await;
+    assert_eq!(
+        (status, answer["outcome"].as_str()),
+        (200, Some("queued")),
+        "{answer}"
+    );
+    outcome_of(app, event_id).await
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn webhooks_pay_orders_only_when_signed_fresh_new_and_matching(pool: PgPool) {
     require_stripe();
@@ -280,36 +311,22 @@ async fn webhooks_pay_orders_only_when_signed_fresh_new_and_matching(pool: PgPoo
 
     // Signed, but for another amount: acknowledged, not paid.
     let wrong_amount = succeeded_event("evt_amount", &intent, total - 1);
-    let (status, answer) = send_webhook(
-        &app,
-        &wrong_amount,
-        Some(sign(STRIPE_WEBHOOK_SECRET, &wrong_amount, now)),
-    )
-    .await;
     assert_eq!(
-        (status, answer["outcome"].as_str()),
-        (200, Some("amount_mismatch"))
+        deliver(&app, "evt_amount", &wrong_amount, now).await,
+        "amount_mismatch"
     );
     assert!(unpaid().await);
 
     // Signed, about an intent we never made: acknowledged, nothing changes.
     let unknown = succeeded_event("evt_unknown", "pi_not_ours", total);
-    let (status, answer) = send_webhook(
-        &app,
-        &unknown,
-        Some(sign(STRIPE_WEBHOOK_SECRET, &unknown, now)),
-    )
-    .await;
     assert_eq!(
-        (status, answer["outcome"].as_str()),
-        (200, Some("unknown_intent"))
+        deliver(&app, "evt_unknown", &unknown, now).await,
+        "unknown_intent"
     );
     assert!(unpaid().await);
 
     // The real thing: paid, stock sold.
-    let (status, answer) =
-        send_webhook(&app, &body, Some(sign(STRIPE_WEBHOOK_SECRET, &body, now))).await;
-    assert_eq!((status, answer["outcome"].as_str()), (200, Some("paid")));
+    assert_eq!(deliver(&app, "evt_valid", &body, now).await, "paid");
     assert_eq!(
         order_state(&app, &number).await,
         ("paid".into(), "sold".into())
@@ -330,9 +347,10 @@ async fn webhooks_pay_orders_only_when_signed_fresh_new_and_matching(pool: PgPoo
     );
     // A new event id for the same success: already paid.
     let again = succeeded_event("evt_again", &intent, total);
-    let (_, answer) =
-        send_webhook(&app, &again, Some(sign(STRIPE_WEBHOOK_SECRET, &again, now))).await;
-    assert_eq!(answer["outcome"].as_str(), Some("already_paid"));
+    assert_eq!(
+        deliver(&app, "evt_again", &again, now).await,
+        "already_paid"
+    );
     assert_eq!(events().await, after);
     assert_eq!(stock(&app, &sku).await, (on_hand - 2, 0));
     assert_eq!(

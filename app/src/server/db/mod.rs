@@ -4,5 +4,6 @@
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
+pub mod job;
 pub mod order;
 pub mod payment;

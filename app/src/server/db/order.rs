@@ -204,6 +204,12 @@ pub async fn by_number(conn: &mut PgConnection, number: &str) -> sqlx::Result<Op
         .await
 }
 
+pub async fn by_id(conn: &mut PgConnection, order_id: i64) -> sqlx::Result<Option<OrderRow>> {
+    select_order!("where customer_order_id = $1", order_id)
+        .fetch_optional(conn)
+        .await
+}
+
 /// Locks the order row for a status change.
 pub async fn lock(conn: &mut PgConnection, order_id: i64) -> sqlx::Result<Option<OrderRow>> {
     select_order!("where customer_order_id = $1 for update", order_id)

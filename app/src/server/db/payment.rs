@@ -110,23 +110,47 @@ pub async fn count_for(conn: &mut PgConnection, order_id: i64) -> sqlx::Result<i
     .await
 }
 
-/// Claims a provider event id. False when it was handled before.
+/// Stores a provider event by its id. False when it was received before.
 pub async fn claim_event(
     conn: &mut PgConnection,
     event_id: &str,
     provider: &str,
     event_type: &str,
+    payload: &serde_json::Value,
 ) -> sqlx::Result<bool> {
     let inserted = sqlx::query!(
-        "insert into payment_event (event_id, provider, event_type, outcome) values ($1, $2, $3, 'received')
+        "insert into payment_event (event_id, provider, event_type, payload) values ($1, $2, $3, $4)
          on conflict (event_id) do nothing",
         event_id,
         provider,
-        event_type
+        event_type,
+        payload
     )
     .execute(conn)
     .await?;
     Ok(inserted.rows_affected() == 1)
+}
+
+pub struct StoredEvent {
+    pub payload: serde_json::Value,
+    /// Set once the event has been acted on.
+    pub handled_outcome: Option<String>,
+}
+
+/// A stored event, locked while it is acted on.
+pub async fn lock_event(
+    conn: &mut PgConnection,
+    event_id: &str,
+) -> sqlx::Result<Option<StoredEvent>> {
+    sqlx::query_as!(
+        StoredEvent,
+        r#"select coalesce(payload, '{}'::jsonb) as "payload!",
+                  case when handled_at is not null then outcome end as handled_outcome
+           from payment_event where event_id = $1 for update"#,
+        event_id
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 pub async fn set_event_outcome(
@@ -135,7 +159,7 @@ pub async fn set_event_outcome(
     outcome: &str,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "update payment_event set outcome = $2 where event_id = $1",
+        "update payment_event set outcome = $2, handled_at = now() where event_id = $1",
         event_id,
         outcome
     )

@@ -39,4 +39,8 @@ impl PaymentProvider for ManualProvider {
     ) -> Result<ProviderEvent, WebhookError> {
         Err(WebhookError::Unsupported)
     }
+
+    fn parse_event(&self, _: &[u8]) -> Result<ProviderEvent, WebhookError> {
+        Err(WebhookError::Unsupported)
+    }
 }

@@ -125,6 +125,8 @@ pub trait PaymentProvider: Send + Sync {
         body: &[u8],
         now: i64,
     ) -> Result<ProviderEvent, WebhookError>;
+    /// Reads an event body verified earlier (stored on receipt, acted on by a job).
+    fn parse_event(&self, body: &[u8]) -> Result<ProviderEvent, WebhookError>;
 }
 
 /// The providers a shop is configured with: manual payments always, cards when a provider is configured.

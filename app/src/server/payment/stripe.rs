@@ -368,6 +368,10 @@ impl PaymentProvider for StripeProvider {
         )?;
         parse_event(body)
     }
+
+    fn parse_event(&self, body: &[u8]) -> Result<ProviderEvent, WebhookError> {
+        parse_event(body)
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,167 @@
+//! What each kind of job does. Every handler is safe to run twice: emails are sent under an effect key, order
+//! and payment changes re-check their state under a row lock.
+
+use super::{effect_once, kind, Handler, Job, JobError, Registry};
+use crate::server::db::job as db;
+use crate::server::email::templates::{self, OrderMessage};
+use crate::server::email::{Email, Mailer};
+use crate::server::orders::{self, Expiry};
+use crate::server::payment::BoxFuture;
+use crate::server::AppState;
+use std::sync::Arc;
+
+/// What handlers work with.
+pub struct JobContext {
+    pub state: AppState,
+    pub mailer: Arc<Mailer>,
+}
+
+/// Every kind Bazaar runs, with how many of each may run at once in one worker.
+pub fn registry(ctx: Arc<JobContext>) -> Registry {
+    let order_mail = |message| {
+        Arc::new(OrderEmail {
+            ctx: ctx.clone(),
+            message,
+        })
+    };
+    Registry::default()
+        .with(kind::ORDER_PLACED, 4, order_mail(OrderMessage::Placed))
+        .with(kind::ORDER_PAID, 4, order_mail(OrderMessage::Paid))
+        .with(kind::ORDER_SHIPPED, 4, order_mail(OrderMessage::Shipped))
+        .with(kind::STOCK_LOW, 2, Arc::new(LowStock(ctx.clone())))
+        .with(
+            kind::RESERVATION_EXPIRE,
+            4,
+            Arc::new(ReservationExpire(ctx.clone())),
+        )
+        .with(
+            kind::PAYMENT_WEBHOOK,
+            8,
+            Arc::new(PaymentWebhook(ctx.clone())),
+        )
+        .with(kind::NOOP, 16, Arc::new(Noop(ctx.state.pool.clone())))
+}
+
+async fn send_once(ctx: &JobContext, key: &str, job: &Job, email: Email) -> Result<(), JobError> {
+    let mut conn = ctx
+        .state
+        .pool
+        .acquire()
+        .await
+        .map_err(JobError::retry("connecting"))?;
+    let sent = effect_once(&mut conn, key, job.id, || ctx.mailer.send(&email)).await?;
+    if sent {
+        tracing::info!(job = job.id, subject = %email.subject, "email sent");
+    }
+    Ok(())
+}
+
+struct OrderEmail {
+    ctx: Arc<JobContext>,
+    message: OrderMessage,
+}
+
+impl Handler for OrderEmail {
+    fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<(), JobError>> {
+        Box::pin(async move {
+            let order_id: i64 = job.field("order_id")?;
+            let (order, token) = match orders::for_message(&self.ctx.state, order_id).await {
+                Err(crate::error::AppError::NotFound) => {
+                    return Err(JobError::Permanent(format!(
+                        "order {order_id} does not exist"
+                    )))
+                }
+                other => other?,
+            };
+            let mailer = &self.ctx.mailer;
+            let link = format!(
+                "{}/orders/{}?key={}",
+                mailer.public_url, order.number, token
+            );
+            let email = templates::order(self.message, &mailer.shop_name, &order, &link);
+            let key = format!("email:{}:{order_id}", job.kind);
+            send_once(&self.ctx, &key, job, email).await
+        })
+    }
+}
+
+struct LowStock(Arc<JobContext>);
+
+impl Handler for LowStock {
+    fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<(), JobError>> {
+        Box::pin(async move {
+            let sku: String = job.field("sku")?;
+            let available: i64 = job.field("available")?;
+            let threshold: i64 = job.field("threshold")?;
+            let mailer = &self.0.mailer;
+            let email =
+                templates::low_stock(&mailer.shop_name, &mailer.staff, &sku, available, threshold);
+            send_once(&self.0, &format!("email:stock.low:{}", job.id), job, email).await
+        })
+    }
+}
+
+struct ReservationExpire(Arc<JobContext>);
+
+impl Handler for ReservationExpire {
+    fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<(), JobError>> {
+        Box::pin(async move {
+            let order_id: i64 = job.field("order_id")?;
+            match orders::expire_one(&self.0.state, order_id, chrono::Utc::now()).await? {
+                Expiry::Expired => {
+                    tracing::info!(
+                        order_id,
+                        "reservation ran out; order cancelled, stock released"
+                    );
+                    Ok(())
+                }
+                Expiry::Settled => Ok(()),
+                Expiry::NotYet => Err(JobError::Retry(
+                    "not due yet, or a card payment is under way".into(),
+                )),
+            }
+        })
+    }
+}
+
+struct PaymentWebhook(Arc<JobContext>);
+
+impl Handler for PaymentWebhook {
+    fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<(), JobError>> {
+        Box::pin(async move {
+            let event_id: String = job.field("event_id")?;
+            match crate::server::payments::process_event(&self.0.state, &event_id).await {
+                Ok(_) => Ok(()),
+                Err(crate::error::AppError::NotFound) => Err(JobError::Permanent(format!(
+                    "event {event_id} is not stored"
+                ))),
+                Err(e) => Err(e.into()),
+            }
+        })
+    }
+}
+
+/// Sleeps `sleep_ms` (if given), then records the effect key `effect` (if given) once. For benchmarks, tests
+/// and checking that a worker runs.
+struct Noop(sqlx::PgPool);
+
+impl Handler for Noop {
+    fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<(), JobError>> {
+        Box::pin(async move {
+            if let Some(ms) = job.payload.get("sleep_ms").and_then(|v| v.as_u64()) {
+                tokio::time::sleep(std::time::Duration::from_millis(ms.min(60_000))).await;
+            }
+            if let Some(effect) = job.payload.get("effect").and_then(|v| v.as_str()) {
+                let mut conn = self
+                    .0
+                    .acquire()
+                    .await
+                    .map_err(JobError::retry("connecting"))?;
+                db::record_effect(&mut conn, effect, job.id)
+                    .await
+                    .map_err(JobError::retry("recording the effect"))?;
+            }
+            Ok(())
+        })
+    }
+}
