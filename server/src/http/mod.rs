@@ -4,7 +4,9 @@ pub mod admission;
 pub mod bench;
 pub mod fn_errors;
 pub mod health;
+pub mod origin;
 pub mod page_cache;
+pub mod security_headers;
 pub mod static_files;
 pub mod webhooks;
 
@@ -28,6 +30,17 @@ pub fn router(state: AppState, config: &Config) -> Router {
             .clone()
             .unwrap_or_else(|| format!("http://{}", state.leptos_options.site_addr)),
     );
+    // The shop's own origin: the public URL, and the address it listens on (a developer's browser, a health
+    // check through the loopback).
+    let origins = origin::SiteOrigins::new(
+        [
+            public_url.0.clone(),
+            format!("http://{}", state.leptos_options.site_addr),
+        ]
+        .into_iter()
+        .chain(config.bind.map(|addr| format!("http://{addr}"))),
+    );
+    let https = public_url.0.starts_with("https://");
     let context = {
         let state = state.clone();
         move || {
@@ -49,7 +62,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
     if config.bench_endpoints {
         router = router.merge(bench::routes());
     }
-    router
+    let router = router
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(shell_options.clone()))
         .merge(health::routes())
         .merge(webhooks::routes())
@@ -62,12 +75,17 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(axum::middleware::from_fn_with_state(admission, admission::layer))
         .layer(axum::middleware::from_fn_with_state(page_cache, page_cache::layer))
+        // Before anything else acts on a request: a cross-site write never reaches a handler.
+        .layer(axum::middleware::from_fn_with_state(origins, origin::layer))
         .layer(CatchPanicLayer::custom(fn_errors::panic_response))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id)
         }))
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
+    security_headers::layers(https)
+        .into_iter()
+        .fold(router, |router, layer| router.layer(layer))
         .with_state(state)
 }

@@ -175,3 +175,95 @@ async fn generated_products_get_prices_images_and_pages(pool: PgPool) {
     assert_eq!(response.status(), 200);
     let _ = std::fs::remove_dir_all(media);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn cross_site_writes_are_refused_and_change_nothing(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (sku, _) = app.sku_with_stock(1).await;
+    let add = |headers: &'static [(&'static str, &'static str)]| {
+        let mut request = app
+            .client
+            .post(app.url("/api/cart/add"))
+            .header("accept", "application/json")
+            .form(&[("sku", sku.as_str()), ("quantity", "1")]);
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        async move { request.send().await.unwrap() }
+    };
+    let lines = || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from cart_line")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+    };
+    for refused in [
+        &[("origin", "https://evil.example")][..],
+        &[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://evil.example"),
+        ][..],
+        &[("sec-fetch-site", "same-site")][..],
+        &[("origin", "null")][..],
+    ] {
+        let response = add(refused).await;
+        assert_eq!(response.status(), 403, "{refused:?}");
+        assert!(response.text().await.unwrap().contains("another website"));
+    }
+    let webhook = app
+        .client
+        .post(app.url("/webhooks/stripe"))
+        .header("origin", "https://evil.example")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(webhook.status(), 403, "every path, webhooks too");
+    assert_eq!(lines().await, 0, "nothing was added");
+
+    // The shop's own pages, and clients that are not browsers, get through.
+    for allowed in [
+        &[
+            ("sec-fetch-site", "same-origin"),
+            ("origin", "http://shop.test"),
+        ][..],
+        &[("origin", "http://shop.test")][..],
+        &[][..],
+    ] {
+        let response = add(allowed).await;
+        assert!(
+            response.status().is_success(),
+            "{allowed:?}: {}",
+            response.status()
+        );
+    }
+    assert_eq!(lines().await, 1);
+    // GET never changes anything and is never refused for its origin.
+    let page = app
+        .client
+        .get(app.url("/"))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn responses_carry_security_headers(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    for path in ["/", "/cart", "/no-such-page", "/healthz"] {
+        let response = app.get(path).await;
+        let h = response.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        assert_eq!(
+            h["referrer-policy"], "strict-origin-when-cross-origin",
+            "{path}"
+        );
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        // The test app's public URL is plain http: no HSTS.
+        assert!(h.get("strict-transport-security").is_none(), "{path}");
+    }
+}
