@@ -63,6 +63,10 @@ pub struct Config {
     pub worker_in_process: bool,
     /// Job worker timing (`BAZAAR_JOB_POLL_MS`, `BAZAAR_JOB_LEASE_SECS`, `BAZAAR_JOB_BACKOFF_BASE_MS`).
     pub worker: app::server::jobs::worker::WorkerConfig,
+    /// Requests per minute per client IP (`BAZAAR_RATE_LIMIT_PER_MINUTE`, 600), order placements and payments
+    /// (`BAZAAR_RATE_LIMIT_ORDERS_PER_MINUTE`, 10); 0 turns one off. `BAZAAR_TRUSTED_PROXIES`: addresses or
+    /// networks whose `X-Forwarded-For` is believed.
+    pub rate_limits: crate::http::rate_limit::Limits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -259,7 +263,35 @@ impl Config {
         if let Some(id) = get("BAZAAR_WORKER_ID") {
             worker.id = id;
         }
+        let per_minute = |name: &'static str, default: u32| -> Result<_, ConfigError> {
+            Ok(std::num::NonZeroU32::new(
+                parse::<u32>(name, get(name))?.unwrap_or(default),
+            ))
+        };
+        let trusted_proxies = get("BAZAAR_TRUSTED_PROXIES")
+            .map(|list| {
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(|s| {
+                        s.parse::<ipnet::IpNet>()
+                            .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                            .map_err(|_| ConfigError::Invalid {
+                                name: "BAZAAR_TRUSTED_PROXIES",
+                                reason: format!("{s:?} is not an IP address or network"),
+                            })
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?
+            .unwrap_or_default();
+        let rate_limits = crate::http::rate_limit::Limits {
+            per_ip_per_minute: per_minute("BAZAAR_RATE_LIMIT_PER_MINUTE", 600)?,
+            orders_per_ip_per_minute: per_minute("BAZAAR_RATE_LIMIT_ORDERS_PER_MINUTE", 10)?,
+            trusted_proxies,
+        };
         Ok(Config {
+            rate_limits,
             mail,
             worker,
             worker_in_process: parse("BAZAAR_WORKER_IN_PROCESS", get("BAZAAR_WORKER_IN_PROCESS"))?
@@ -371,6 +403,20 @@ mod tests {
         assert!(!c.cookies_secure());
         assert!(c.run_migrations);
         assert_eq!(c.page_cache_ttl_secs, 5);
+        assert_eq!(c.rate_limits.per_ip_per_minute.map(|n| n.get()), Some(600));
+        assert!(c.rate_limits.trusted_proxies.is_empty());
+    }
+
+    #[test]
+    fn trusted_proxies_take_addresses_and_networks_and_zero_turns_a_limit_off() {
+        let c = config(&[
+            ("DATABASE_URL", "postgres://x"),
+            ("BAZAAR_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.4,::1"),
+            ("BAZAAR_RATE_LIMIT_ORDERS_PER_MINUTE", "0"),
+        ])
+        .unwrap();
+        assert_eq!(c.rate_limits.trusted_proxies.len(), 3);
+        assert_eq!(c.rate_limits.orders_per_ip_per_minute, None);
     }
 
     #[test]
@@ -402,6 +448,8 @@ mod tests {
             ("BAZAAR_MAIL_FROM", "nobody"),
             ("BAZAAR_JOB_POLL_MS", "0"),
             ("BAZAAR_WORKER_IN_PROCESS", "perhaps"),
+            ("BAZAAR_RATE_LIMIT_PER_MINUTE", "lots"),
+            ("BAZAAR_TRUSTED_PROXIES", "10.0.0.1, proxy.internal"),
         ] {
             assert!(
                 config(&[("DATABASE_URL", "postgres://x"), (k, v)]).is_err(),

@@ -6,6 +6,7 @@ pub mod fn_errors;
 pub mod health;
 pub mod origin;
 pub mod page_cache;
+pub mod rate_limit;
 pub mod security_headers;
 pub mod static_files;
 pub mod webhooks;
@@ -75,6 +76,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(axum::middleware::from_fn_with_state(admission, admission::layer))
         .layer(axum::middleware::from_fn_with_state(page_cache, page_cache::layer))
+        .layer(axum::middleware::from_fn_with_state(
+            rate_limit::RateLimits::new(&config.rate_limits),
+            rate_limit::layer,
+        ))
         // Before anything else acts on a request: a cross-site write never reaches a handler.
         .layer(axum::middleware::from_fn_with_state(origins, origin::layer))
         .layer(CatchPanicLayer::custom(fn_errors::panic_response))

@@ -68,40 +68,56 @@ impl Drop for TempDir {
 
 /// Loads the demo catalog into the test's database and serves the app on a free port.
 pub async fn spawn_app(pool: PgPool) -> TestApp {
+    spawn_app_with(pool, &[]).await
+}
+
+/// The same, with some settings of the test's own (`BAZAAR_*` name, value).
+pub async fn spawn_app_with(pool: PgPool, settings: &[(&str, &str)]) -> TestApp {
     let media =
         TempDir(std::env::temp_dir().join(format!("bazaar-test-media-{}", uuid::Uuid::new_v4())));
     let stripe = stripe_url();
     let smtp = smtp_sink();
     let mail_dir = media.0.join("mail");
-    let config = Config::from_lookup(|name| match name {
-        // Email to the SMTP sink when scripts/test started one, else to files.
-        "BAZAAR_SMTP_HOST" => smtp
-            .as_ref()
-            .map(|(addr, _)| addr.split(':').next().unwrap_or("127.0.0.1").into()),
-        "BAZAAR_SMTP_PORT" => smtp
-            .as_ref()
-            .map(|(addr, _)| addr.rsplit(':').next().unwrap_or("25").into()),
-        "BAZAAR_SMTP_TLS" => Some("none".into()),
-        "BAZAAR_MAIL_DIR" => Some(mail_dir.display().to_string()),
-        "BAZAAR_STAFF_EMAIL" => Some("staff@shop.test".into()),
-        // Quick retries and polling, so tests of retries and delayed jobs take milliseconds.
-        "BAZAAR_JOB_POLL_MS" => Some("50".into()),
-        "BAZAAR_JOB_BACKOFF_BASE_MS" => Some("20".into()),
-        "DATABASE_URL" => Some("postgres://unused".into()),
-        "BAZAAR_MEDIA_DIR" => Some(media.0.display().to_string()),
-        "BAZAAR_PUBLIC_URL" => Some("http://shop.test".into()),
-        // Cards through localstripe when scripts/test started one.
-        "BAZAAR_STRIPE_API_BASE" | "BAZAAR_STRIPE_SCRIPT_URL" => stripe.clone().map(|url| {
-            if name.ends_with("SCRIPT_URL") {
-                format!("{url}/js.stripe.com/v3/")
-            } else {
-                url
+    let config = Config::from_lookup(|name| {
+        if let Some((_, value)) = settings.iter().find(|(k, _)| *k == name) {
+            return Some(value.to_string());
+        }
+        match name {
+            // Email to the SMTP sink when scripts/test started one, else to files.
+            "BAZAAR_SMTP_HOST" => smtp
+                .as_ref()
+                .map(|(addr, _)| addr.split(':').next().unwrap_or("127.0.0.1").into()),
+            "BAZAAR_SMTP_PORT" => smtp
+                .as_ref()
+                .map(|(addr, _)| addr.rsplit(':').next().unwrap_or("25").into()),
+            "BAZAAR_SMTP_TLS" => Some("none".into()),
+            "BAZAAR_MAIL_DIR" => Some(mail_dir.display().to_string()),
+            "BAZAAR_STAFF_EMAIL" => Some("staff@shop.test".into()),
+            // Quick retries and polling, so tests of retries and delayed jobs take milliseconds.
+            "BAZAAR_JOB_POLL_MS" => Some("50".into()),
+            "BAZAAR_JOB_BACKOFF_BASE_MS" => Some("20".into()),
+            // Every test client is 127.0.0.1: rate limits are off unless a test sets them.
+            "BAZAAR_RATE_LIMIT_PER_MINUTE" | "BAZAAR_RATE_LIMIT_ORDERS_PER_MINUTE" => {
+                Some("0".into())
             }
-        }),
-        "BAZAAR_STRIPE_SECRET_KEY" => stripe.as_ref().map(|_| "sk_test_bazaar".into()),
-        "BAZAAR_STRIPE_PUBLISHABLE_KEY" => stripe.as_ref().map(|_| STRIPE_PUBLISHABLE_KEY.into()),
-        "BAZAAR_STRIPE_WEBHOOK_SECRET" => stripe.as_ref().map(|_| STRIPE_WEBHOOK_SECRET.into()),
-        _ => None,
+            "DATABASE_URL" => Some("postgres://unused".into()),
+            "BAZAAR_MEDIA_DIR" => Some(media.0.display().to_string()),
+            "BAZAAR_PUBLIC_URL" => Some("http://shop.test".into()),
+            // Cards through localstripe when scripts/test started one.
+            "BAZAAR_STRIPE_API_BASE" | "BAZAAR_STRIPE_SCRIPT_URL" => stripe.clone().map(|url| {
+                if name.ends_with("SCRIPT_URL") {
+                    format!("{url}/js.stripe.com/v3/")
+                } else {
+                    url
+                }
+            }),
+            "BAZAAR_STRIPE_SECRET_KEY" => stripe.as_ref().map(|_| "sk_test_bazaar".into()),
+            "BAZAAR_STRIPE_PUBLISHABLE_KEY" => {
+                stripe.as_ref().map(|_| STRIPE_PUBLISHABLE_KEY.into())
+            }
+            "BAZAAR_STRIPE_WEBHOOK_SECRET" => stripe.as_ref().map(|_| STRIPE_WEBHOOK_SECRET.into()),
+            _ => None,
+        }
     })
     .expect("test config");
     server::seed::load_demo(&pool, &config.media_dir)

@@ -267,3 +267,68 @@ async fn responses_carry_security_headers(pool: PgPool) {
         assert!(h.get("strict-transport-security").is_none(), "{path}");
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn order_placement_is_rate_limited_per_client_ip(pool: PgPool) {
+    // 127.0.0.1 stands for the shop's own load balancer, so X-Forwarded-For names the client.
+    let app = crate::helpers::spawn_app_with(
+        pool,
+        &[
+            ("BAZAAR_RATE_LIMIT_ORDERS_PER_MINUTE", "5"),
+            ("BAZAAR_RATE_LIMIT_PER_MINUTE", "600"),
+            ("BAZAAR_TRUSTED_PROXIES", "127.0.0.1"),
+        ],
+    )
+    .await;
+    let place = |client_ip: &'static str, accept: &'static str| {
+        app.client
+            .post(app.url("/api/checkout/place"))
+            .header("accept", accept)
+            .header("x-forwarded-for", client_ip)
+            .form(&[("idempotency_key", "not-a-key")])
+            .send()
+    };
+    // The allowance (a burst of 5) is used up by requests that fail on their own merits…
+    for _ in 0..5 {
+        let r = place("203.0.113.7", "application/json").await.unwrap();
+        assert!(
+            r.status().is_client_error() && r.status() != 429,
+            "{}",
+            r.status()
+        );
+    }
+    // …and the next one from that client is turned away before it reaches checkout.
+    let limited = place("203.0.113.7", "application/json").await.unwrap();
+    assert_eq!(limited.status(), 429);
+    let retry_after: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    let body: app::error::AppError = limited.json().await.unwrap();
+    assert_eq!(body, app::error::AppError::RateLimited);
+    // A browser gets a page that says what to do.
+    let page = place("203.0.113.7", "text/html").await.unwrap();
+    assert_eq!(page.status(), 429);
+    assert!(page.text().await.unwrap().contains("Please wait"));
+    // Another client is unaffected, and so is browsing by the limited one.
+    let other = place("198.51.100.4", "application/json")
+        .await
+        .unwrap()
+        .status();
+    assert!(other.is_client_error() && other != 429, "{other}");
+    let browse = app
+        .client
+        .get(app.url("/"))
+        .header("x-forwarded-for", "203.0.113.7")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(browse.status(), 200);
+    // An address the client wrote itself in front of the proxy's is not believed.
+    let spoofed = place("1.2.3.4, 203.0.113.7", "application/json")
+        .await
+        .unwrap();
+    assert_eq!(spoofed.status(), 429);
+}
