@@ -28,6 +28,8 @@ start_release_app() {
   export BAZAAR_MEDIA_DIR="$PG_DIR/media"
   # Without an SMTP sink (use_smtp_sink), email goes to files beside the throwaway cluster.
   export BAZAAR_MAIL_DIR="$PG_DIR/mail"
+  # Addresses are sealed under this key; a throwaway database gets a throwaway key.
+  export BAZAAR_DATA_KEYS="${BAZAAR_DATA_KEYS:-$(data_key)}"
   # Load generators and test browsers are one client IP: per-IP rate limits are off unless the caller sets them.
   export BAZAAR_RATE_LIMIT_PER_MINUTE="${BAZAAR_RATE_LIMIT_PER_MINUTE:-0}"
   export BAZAAR_RATE_LIMIT_ORDERS_PER_MINUTE="${BAZAAR_RATE_LIMIT_ORDERS_PER_MINUTE:-0}"

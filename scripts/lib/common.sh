@@ -43,6 +43,11 @@ ensure_venv_package() {
   "$dir/bin/pip" install -q --disable-pip-version-check "$package==$version"
 }
 
+# data_key — a fresh data key setting (`1:<base64 of 32 random bytes>`) for BAZAAR_DATA_KEYS.
+data_key() {
+  printf '1:%s' "$(head -c 32 /dev/urandom | base64 -w0)"
+}
+
 # wait_for_port PORT PID LOG WHAT — until something listens on 127.0.0.1:PORT; dies with LOG if PID exits first.
 wait_for_port() {
   local port=$1 pid=$2 log=$3 what=$4

@@ -67,6 +67,9 @@ pub struct Config {
     /// (`BAZAAR_RATE_LIMIT_ORDERS_PER_MINUTE`, 10); 0 turns one off. `BAZAAR_TRUSTED_PROXIES`: addresses or
     /// networks whose `X-Forwarded-For` is believed.
     pub rate_limits: crate::http::rate_limit::Limits,
+    /// Keys that seal addresses at rest (`BAZAAR_DATA_KEYS=1:<base64 of 32 bytes>,…`, current one
+    /// `BAZAAR_DATA_KEY_ID`, default the highest). Required to serve or run jobs; never printed.
+    pub data_keys: Option<std::sync::Arc<app::server::crypto::DataKeys>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -290,7 +293,22 @@ impl Config {
             orders_per_ip_per_minute: per_minute("BAZAAR_RATE_LIMIT_ORDERS_PER_MINUTE", 10)?,
             trusted_proxies,
         };
+        let data_keys = match get("BAZAAR_DATA_KEYS") {
+            None => None,
+            Some(list) => {
+                let current = parse::<u8>("BAZAAR_DATA_KEY_ID", get("BAZAAR_DATA_KEY_ID"))?;
+                Some(std::sync::Arc::new(
+                    app::server::crypto::DataKeys::parse(&list, current).map_err(|reason| {
+                        ConfigError::Invalid {
+                            name: "BAZAAR_DATA_KEYS",
+                            reason,
+                        }
+                    })?,
+                ))
+            }
+        };
         Ok(Config {
+            data_keys,
             rate_limits,
             mail,
             worker,
@@ -450,6 +468,7 @@ mod tests {
             ("BAZAAR_WORKER_IN_PROCESS", "perhaps"),
             ("BAZAAR_RATE_LIMIT_PER_MINUTE", "lots"),
             ("BAZAAR_TRUSTED_PROXIES", "10.0.0.1, proxy.internal"),
+            ("BAZAAR_DATA_KEYS", "1:tooshort"),
         ] {
             assert!(
                 config(&[("DATABASE_URL", "postgres://x"), (k, v)]).is_err(),

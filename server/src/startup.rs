@@ -72,6 +72,11 @@ pub async fn build_state(
         connect(config.database_url.expose(), config.checkout_db_connections).await?;
     let mut state = state_from_pools(pool, read_pool, config, leptos_options)?;
     state.checkout_pool = checkout_pool;
+    // Rows written before addresses were sealed (or by an older version during a switch-over).
+    match app::server::crypto::seal_plaintext_addresses(&state.pool, &state.keys).await? {
+        0 => {}
+        n => tracing::info!(sealed = n, "encrypted addresses stored in plaintext"),
+    }
     Ok(state)
 }
 
@@ -92,7 +97,12 @@ pub fn state_from_pools(
     config: &Config,
     leptos_options: LeptosOptions,
 ) -> Result<AppState, BoxError> {
+    let keys = config.data_keys.clone().ok_or(
+        "BAZAAR_DATA_KEYS is not set: addresses are stored encrypted and need a key \
+         (generate one with `head -c 32 /dev/urandom | base64`, set BAZAAR_DATA_KEYS=1:<that>; see README)",
+    )?;
     Ok(AppState {
+        keys,
         payments: payments(config)?,
         checkout_pool: pool.clone(),
         pool,

@@ -2,6 +2,7 @@
 //! computed here from the database; the browser only sends what the shopper typed or chose, plus the review
 //! page's idempotency key and the fingerprint of the summary it showed.
 
+use super::crypto::{Column, DataKeys};
 use super::db::cart as cart_db;
 use super::db::checkout as db;
 use super::db::order as order_db;
@@ -101,20 +102,42 @@ fn used_up() -> AppError {
     AppError::invalid("discount_code", "That discount code has been used up.")
 }
 
+/// A stored address: opened from its sealed column, or read from the plaintext one for a row written before
+/// addresses were sealed (until start-up seals it).
+pub(crate) fn stored_address(
+    keys: &DataKeys,
+    column: Column,
+    sealed: Option<&[u8]>,
+    legacy: Option<&serde_json::Value>,
+) -> Result<Option<Address>, AppError> {
+    match (sealed, legacy) {
+        (Some(sealed), _) => keys.open_json(column, sealed).map(Some).map_err(|e| {
+            tracing::error!(error = %e, "a sealed address does not open: wrong or missing data key?");
+            AppError::Internal
+        }),
+        (None, Some(value)) => serde_json::from_value(value.clone())
+            .map(Some)
+            .map_err(internal("reading a stored address")),
+        (None, None) => Ok(None),
+    }
+}
+
 /// What the shopper has entered so far for this cart, with the stored address read back.
 async fn load_checkout(
     conn: &mut PgConnection,
+    keys: &DataKeys,
     cart_id: i64,
 ) -> Result<(db::CheckoutRow, Option<Address>), AppError> {
     let checkout = db::get(conn, cart_id)
         .await
         .map_err(internal("loading checkout"))?
         .unwrap_or_default();
-    let address = checkout
-        .shipping_address
-        .clone()
-        .map(|value| serde_json::from_value(value).map_err(internal("reading a stored address")))
-        .transpose()?;
+    let address = stored_address(
+        keys,
+        Column::CheckoutAddress,
+        checkout.shipping_address_enc.as_deref(),
+        checkout.shipping_address.as_ref(),
+    )?;
     Ok((checkout, address))
 }
 
@@ -161,9 +184,12 @@ pub async fn save_contact(
     {
         return Err(DomainError::Country.into());
     }
-    let json = serde_json::to_value(&address).map_err(internal("storing an address"))?;
+    let sealed = state
+        .keys
+        .seal_json(Column::CheckoutAddress, &address)
+        .map_err(internal("storing an address"))?;
     // One statement: the checkout row is written whole, so no transaction is needed.
-    db::save_contact(&mut conn, cart_id, email.as_str(), &json)
+    db::save_contact(&mut conn, cart_id, email.as_str(), &sealed)
         .await
         .map_err(internal("saving checkout contact"))
 }
@@ -179,7 +205,7 @@ pub async fn save_shipping(
 ) -> Result<(), AppError> {
     let mut conn = checkout_conn(state).await?;
     let cart_id = find_cart(&mut conn, token).await?;
-    let (_, address) = load_checkout(&mut conn, cart_id).await?;
+    let (_, address) = load_checkout(&mut conn, &state.keys, cart_id).await?;
     let address =
         address.ok_or_else(|| AppError::invalid("address", "Please enter your address first."))?;
     let rows = db::methods_for(&mut conn, address.country.code())
@@ -232,7 +258,7 @@ async fn summary_on(
 ) -> Result<CheckoutSummary, AppError> {
     let currency = state.config.currency;
     let (lines, subtotal) = priced_lines(conn, cart_id, currency).await?;
-    let (checkout, address) = load_checkout(conn, cart_id).await?;
+    let (checkout, address) = load_checkout(conn, &state.keys, cart_id).await?;
     let (methods, tax_rate) = match &address {
         Some(a) => rates(
             &db::methods_for(conn, a.country.code())
@@ -427,7 +453,10 @@ pub async fn place_order(
         number: order_number(Uuid::new_v4().as_u128() as u64),
         access_token: random_token(),
     };
-    let address_json = serde_json::to_value(address).map_err(internal("storing an address"))?;
+    let sealed_address = state
+        .keys
+        .seal_json(Column::OrderAddress, address)
+        .map_err(internal("storing an address"))?;
     let order_id = order_db::insert(
         &mut tx,
         &order_db::NewOrder {
@@ -438,7 +467,7 @@ pub async fn place_order(
             cart_id,
             payment_method: payment.as_str(),
             email,
-            shipping_address: &address_json,
+            shipping_address_enc: &sealed_address,
             shipping_method: method,
             currency: totals.total.currency.code(),
             tax_inclusive: totals.prices_include_tax,

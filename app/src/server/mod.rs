@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod checkout;
 pub mod context;
 pub mod cookies;
+pub mod crypto;
 pub mod db;
 pub mod email;
 pub mod jobs;

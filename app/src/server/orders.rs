@@ -1,6 +1,7 @@
 //! Orders after checkout: reading one through its secret link, moving it through its states, and letting unpaid
 //! reservations run out.
 
+use super::crypto::{Column, DataKeys};
 use super::db::checkout as checkout_db;
 use super::db::order as db;
 use super::jobs::{self, kind, NewJob};
@@ -44,7 +45,7 @@ pub async fn view(state: &AppState, number: &str, key: &str) -> Result<OrderView
         && row.stock_state == "reserved")
         .then(|| state.payments.card_setup())
         .flatten();
-    to_view(&mut conn, row, payment, card).await
+    to_view(&mut conn, &state.keys, row, payment, card).await
 }
 
 /// The order with this number, if `key` is its link's secret. Anyone else gets `NotFound`, whether or not the
@@ -64,6 +65,7 @@ pub async fn find(state: &AppState, number: &str, key: &str) -> Result<db::Order
 
 async fn to_view(
     conn: &mut PgConnection,
+    keys: &DataKeys,
     row: db::OrderRow,
     payment: Option<PaymentState>,
     card: Option<CardSetup>,
@@ -83,6 +85,16 @@ async fn to_view(
             line_total: money(l.line_total_minor),
         })
         .collect();
+    let address = super::checkout::stored_address(
+        keys,
+        Column::OrderAddress,
+        row.shipping_address_enc.as_deref(),
+        row.shipping_address.as_ref(),
+    )?
+    .ok_or_else(|| {
+        tracing::error!(number = %row.number, "an order without an address");
+        AppError::Internal
+    })?;
     let status = OrderStatus::from_db(&row.status).ok_or_else(|| {
         tracing::error!(status = %row.status, "unknown order status");
         AppError::Internal
@@ -92,8 +104,7 @@ async fn to_view(
         status,
         payment_method: PaymentMethod::parse(&row.payment_method)?,
         email: row.email,
-        address: serde_json::from_value(row.shipping_address)
-            .map_err(internal("reading an order's address"))?,
+        address,
         shipping_method: row.shipping_method,
         lines,
         totals: Totals {
@@ -291,6 +302,6 @@ pub async fn for_message(state: &AppState, order_id: i64) -> Result<(OrderView, 
         .map_err(internal("loading order"))?
         .ok_or(AppError::NotFound)?;
     let token = row.access_token.clone();
-    let view = to_view(&mut conn, row, None, None).await?;
+    let view = to_view(&mut conn, &state.keys, row, None, None).await?;
     Ok((view, token))
 }

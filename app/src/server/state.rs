@@ -41,6 +41,9 @@ pub struct AppState {
     /// Catalog reads. A read replica when one is configured, else the primary again.
     pub read_pool: ReadPool,
     pub config: std::sync::Arc<ShopConfig>,
+    /// The keys that seal personal data (addresses) at rest.
+    #[from_ref(skip)]
+    pub keys: std::sync::Arc<super::crypto::DataKeys>,
     /// How orders can be paid: manual always, cards when a provider is configured.
     #[from_ref(skip)]
     pub payments: super::payment::Payments,

@@ -12,6 +12,8 @@ pub struct TestApp {
 }
 
 pub const STRIPE_PUBLISHABLE_KEY: &str = "pk_test_bazaar";
+/// The tests' data key (32 bytes of 0x42); production keys come from the environment.
+pub const TEST_DATA_KEYS: &str = "1:QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=";
 pub const STRIPE_WEBHOOK_SECRET: &str = "whsec_test_bazaar";
 
 /// The local Stripe-compatible server (localstripe) that scripts/test starts, if any.
@@ -93,6 +95,7 @@ pub async fn spawn_app_with(pool: PgPool, settings: &[(&str, &str)]) -> TestApp 
             "BAZAAR_SMTP_TLS" => Some("none".into()),
             "BAZAAR_MAIL_DIR" => Some(mail_dir.display().to_string()),
             "BAZAAR_STAFF_EMAIL" => Some("staff@shop.test".into()),
+            "BAZAAR_DATA_KEYS" => Some(TEST_DATA_KEYS.into()),
             // Quick retries and polling, so tests of retries and delayed jobs take milliseconds.
             "BAZAAR_JOB_POLL_MS" => Some("50".into()),
             "BAZAAR_JOB_BACKOFF_BASE_MS" => Some("20".into()),

@@ -370,6 +370,7 @@ fn worker_process(pool: &PgPool, id: &str, mail_dir: &std::path::Path) -> std::p
         .arg("worker")
         .env("DATABASE_URL", database_url(pool))
         .env("BAZAAR_RUN_MIGRATIONS", "false")
+        .env("BAZAAR_DATA_KEYS", crate::helpers::TEST_DATA_KEYS)
         .env("BAZAAR_WORKER_ID", id)
         .env("BAZAAR_JOB_LEASE_SECS", "2")
         .env("BAZAAR_JOB_POLL_MS", "100")

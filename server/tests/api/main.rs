@@ -6,4 +6,5 @@ mod checkout;
 mod helpers;
 mod jobs;
 mod payments;
+mod privacy;
 mod server;

@@ -5,7 +5,9 @@ use sqlx::PgConnection;
 #[derive(Debug, Clone, Default)]
 pub struct CheckoutRow {
     pub email: Option<String>,
+    /// Written before addresses were sealed; cleared at start-up.
     pub shipping_address: Option<serde_json::Value>,
+    pub shipping_address_enc: Option<Vec<u8>>,
     pub shipping_method: Option<String>,
     pub discount_code: Option<String>,
 }
@@ -13,7 +15,7 @@ pub struct CheckoutRow {
 pub async fn get(conn: &mut PgConnection, cart_id: i64) -> sqlx::Result<Option<CheckoutRow>> {
     sqlx::query_as!(
         CheckoutRow,
-        r#"select email::text, shipping_address, shipping_method, discount_code::text
+        r#"select email::text, shipping_address, shipping_address_enc, shipping_method, discount_code::text
            from checkout where cart_id = $1"#,
         cart_id
     )
@@ -25,14 +27,15 @@ pub async fn save_contact(
     conn: &mut PgConnection,
     cart_id: i64,
     email: &str,
-    address: &serde_json::Value,
+    sealed_address: &[u8],
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "insert into checkout (cart_id, email, shipping_address) values ($1, $2, $3)
-         on conflict (cart_id) do update set email = excluded.email, shipping_address = excluded.shipping_address",
+        "insert into checkout (cart_id, email, shipping_address_enc) values ($1, $2, $3)
+         on conflict (cart_id) do update
+         set email = excluded.email, shipping_address_enc = excluded.shipping_address_enc, shipping_address = null",
         cart_id,
         email,
-        address
+        sealed_address
     )
     .execute(conn)
     .await?;

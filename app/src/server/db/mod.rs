@@ -7,3 +7,4 @@ pub mod checkout;
 pub mod job;
 pub mod order;
 pub mod payment;
+pub mod sealing;

@@ -31,7 +31,8 @@ pub struct NewOrder<'a> {
     pub cart_id: i64,
     pub payment_method: &'a str,
     pub email: &'a str,
-    pub shipping_address: &'a serde_json::Value,
+    /// Sealed with `crypto::Column::OrderAddress`.
+    pub shipping_address_enc: &'a [u8],
     pub shipping_method: &'a str,
     pub currency: &'a str,
     pub tax_inclusive: bool,
@@ -48,7 +49,7 @@ pub struct NewOrder<'a> {
 pub async fn insert(conn: &mut PgConnection, o: &NewOrder<'_>) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
         r#"insert into customer_order
-             (number, access_token, idempotency_key, request_hash, cart_id, payment_method, email, shipping_address,
+             (number, access_token, idempotency_key, request_hash, cart_id, payment_method, email, shipping_address_enc,
               shipping_method, currency, tax_inclusive, tax_rate_bp, subtotal_minor, discount_code, discount_minor,
               shipping_minor, tax_minor, total_minor, reserved_until)
            values ($1, $2, $3, $4, $5, $6::text::payment_method, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
@@ -61,7 +62,7 @@ pub async fn insert(conn: &mut PgConnection, o: &NewOrder<'_>) -> sqlx::Result<i
         o.cart_id,
         o.payment_method,
         o.email,
-        o.shipping_address,
+        o.shipping_address_enc,
         o.shipping_method,
         o.currency,
         o.tax_inclusive,
@@ -158,7 +159,9 @@ pub struct OrderRow {
     pub status: String,
     pub payment_method: String,
     pub email: String,
-    pub shipping_address: serde_json::Value,
+    /// Written before addresses were sealed; cleared at start-up.
+    pub shipping_address: Option<serde_json::Value>,
+    pub shipping_address_enc: Option<Vec<u8>>,
     pub shipping_method: String,
     pub currency: String,
     pub tax_inclusive: bool,
@@ -180,6 +183,7 @@ macro_rules! select_order {
             OrderRow,
             r#"select customer_order_id, number, access_token, request_hash, status::text as "status!",
                       payment_method::text as "payment_method!", email::text as "email!", shipping_address,
+                      shipping_address_enc,
                       shipping_method, currency as "currency!", tax_inclusive, subtotal_minor,
                       discount_code::text, discount_minor, shipping_minor, tax_minor, total_minor, stock_state,
                       reserved_until, created_at
