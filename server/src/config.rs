@@ -70,6 +70,14 @@ pub struct Config {
     /// Keys that seal addresses at rest (`BAZAAR_DATA_KEYS=1:<base64 of 32 bytes>,…`, current one
     /// `BAZAAR_DATA_KEY_ID`, default the highest). Required to serve or run jobs; never printed.
     pub data_keys: Option<std::sync::Arc<app::server::crypto::DataKeys>>,
+    /// Serve HTTPS with this certificate chain and private key (PEM files: `BAZAAR_TLS_CERT`, `BAZAAR_TLS_KEY`).
+    pub tls: Option<Tls>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tls {
+    pub cert: PathBuf,
+    pub key: PathBuf,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -307,7 +315,17 @@ impl Config {
                 ))
             }
         };
+        let tls = match (get("BAZAAR_TLS_CERT"), get("BAZAAR_TLS_KEY")) {
+            (None, None) => None,
+            (Some(cert), Some(key)) => Some(Tls {
+                cert: cert.into(),
+                key: key.into(),
+            }),
+            (Some(_), None) => return Err(ConfigError::Missing("BAZAAR_TLS_KEY")),
+            (None, Some(_)) => return Err(ConfigError::Missing("BAZAAR_TLS_CERT")),
+        };
         Ok(Config {
+            tls,
             data_keys,
             rate_limits,
             mail,
@@ -381,13 +399,18 @@ impl Config {
         })
     }
 
-    /// Cookies are `Secure` when asked, or by default when the public URL is HTTPS.
+    /// Cookies are `Secure` when asked, or by default when the shop is served over HTTPS (its public URL, or
+    /// TLS terminated here).
     pub fn cookies_secure(&self) -> bool {
-        self.secure_cookies.unwrap_or_else(|| {
-            self.public_url
-                .as_deref()
-                .is_some_and(|u| u.starts_with("https://"))
-        })
+        self.secure_cookies.unwrap_or_else(|| self.is_https())
+    }
+
+    /// Shoppers reach the shop over HTTPS: its public URL says so, or this server terminates TLS.
+    pub fn is_https(&self) -> bool {
+        match self.public_url.as_deref() {
+            Some(url) => url.starts_with("https://"),
+            None => self.tls.is_some(),
+        }
     }
 }
 
@@ -469,6 +492,7 @@ mod tests {
             ("BAZAAR_RATE_LIMIT_PER_MINUTE", "lots"),
             ("BAZAAR_TRUSTED_PROXIES", "10.0.0.1, proxy.internal"),
             ("BAZAAR_DATA_KEYS", "1:tooshort"),
+            ("BAZAAR_TLS_CERT", "/etc/bazaar/cert.pem"),
         ] {
             assert!(
                 config(&[("DATABASE_URL", "postgres://x"), (k, v)]).is_err(),

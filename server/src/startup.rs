@@ -134,14 +134,39 @@ pub async fn serve(config: Config) -> Result<(), BoxError> {
         None
     };
     let router = http::router(state, &config);
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    tracing::info!(addr = %listener.local_addr()?, "listening");
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    match &config.tls {
+        None => {
+            let listener = tokio::net::TcpListener::bind(addr).await?;
+            tracing::info!(addr = %listener.local_addr()?, "listening (HTTP)");
+            axum::serve(listener, service)
+                .with_graceful_shutdown(shutdown_signal())
+                .await?;
+        }
+        Some(tls) => {
+            let rustls = axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.cert, &tls.key)
+                .await
+                .map_err(|e| {
+                    format!(
+                        "TLS certificate {} or key {}: {e}",
+                        tls.cert.display(),
+                        tls.key.display()
+                    )
+                })?;
+            let handle = axum_server::Handle::new();
+            let draining = handle.clone();
+            tokio::spawn(async move {
+                shutdown_signal().await;
+                // As axum::serve does: stop accepting, let requests in flight finish.
+                draining.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
+            });
+            tracing::info!(%addr, "listening (HTTPS)");
+            axum_server::bind_rustls(addr, rustls)
+                .handle(handle)
+                .serve(service)
+                .await?;
+        }
+    }
     if let Some((stop, handle)) = worker {
         let _ = stop.send(());
         handle.await??;

@@ -25,12 +25,17 @@ use tower_http::trace::TraceLayer;
 
 pub fn router(state: AppState, config: &Config) -> Router {
     let routes = generate_route_list(App);
-    let public_url = PublicUrl(
-        config
-            .public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{}", state.leptos_options.site_addr)),
-    );
+    let public_url = PublicUrl(config.public_url.clone().unwrap_or_else(|| {
+        let scheme = if config.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!(
+            "{scheme}://{}",
+            config.bind.unwrap_or(state.leptos_options.site_addr)
+        )
+    }));
     // The shop's own origin: the public URL, and the address it listens on (a developer's browser, a health
     // check through the loopback).
     let origins = origin::SiteOrigins::new(
@@ -41,7 +46,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .into_iter()
         .chain(config.bind.map(|addr| format!("http://{addr}"))),
     );
-    let https = public_url.0.starts_with("https://");
+    let https = public_url.0.starts_with("https://") || config.is_https();
     let context = {
         let state = state.clone();
         move || {

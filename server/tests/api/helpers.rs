@@ -60,6 +60,14 @@ pub fn smtp_sink() -> Option<(String, std::path::PathBuf)> {
     Some((addr, dir.into()))
 }
 
+/// The test database's URL, for a server or worker process of its own.
+pub fn database_url(pool: &PgPool) -> String {
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
+    let name = pool.connect_options().get_database().unwrap().to_string();
+    let (server, _) = base.rsplit_once('/').expect("a database URL");
+    format!("{server}/{name}")
+}
+
 /// A folder removed when the test ends.
 pub struct TempDir(pub std::path::PathBuf);
 impl Drop for TempDir {

@@ -2,7 +2,7 @@
 //! mid-job, and the emails jobs send (to the SMTP sink that scripts/test starts).
 
 use crate::checkout::Shopper;
-use crate::helpers::{smtp_sink, spawn_app, TestApp};
+use crate::helpers::{database_url, smtp_sink, spawn_app, TestApp};
 use app::server::jobs::worker::{Worker, WorkerConfig};
 use app::server::jobs::{self, kind, Handler, Job, JobError, NewJob, Registry};
 use app::server::payment::BoxFuture;
@@ -355,14 +355,6 @@ impl Handler for SlowNoop {
             Ok(())
         })
     }
-}
-
-/// The test database's URL, for a worker process of its own.
-fn database_url(pool: &PgPool) -> String {
-    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
-    let name = pool.connect_options().get_database().unwrap().to_string();
-    let (server, _) = base.rsplit_once('/').expect("a database URL");
-    format!("{server}/{name}")
 }
 
 fn worker_process(pool: &PgPool, id: &str, mail_dir: &std::path::Path) -> std::process::Child {

@@ -8,3 +8,4 @@ mod jobs;
 mod payments;
 mod privacy;
 mod server;
+mod tls;
