@@ -25,6 +25,8 @@ use pages::{
 
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    server::csp::set_for_page();
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -7,6 +7,7 @@ pub mod checkout;
 pub mod context;
 pub mod cookies;
 pub mod crypto;
+pub mod csp;
 pub mod db;
 pub mod email;
 pub mod jobs;

@@ -2,8 +2,8 @@
 //! other sites (clickjacking), no leaking full URLs (order links carry their key) to other sites, forms that post
 //! only to the shop, and HSTS when the shop is served over HTTPS.
 //!
-//! Script sources are not restricted here yet: a nonce-based `script-src` must coexist with the shared page cache
-//! (one nonce per cached page) and the payment provider's script, and is a change of its own.
+//! Rendered pages carry a full policy with their script nonce (`app::server::csp`, set while rendering); the
+//! policy here is the default for every other response (JSON, files, errors), which runs no script.
 
 use axum::http::{header, HeaderName, HeaderValue};
 use tower_http::set_header::SetResponseHeaderLayer;

@@ -332,3 +332,83 @@ async fn order_placement_is_rate_limited_per_client_ip(pool: PgPool) {
         .unwrap();
     assert_eq!(spoofed.status(), 429);
 }
+
+/// The nonce in a page's Content-Security-Policy, and the one on its scripts.
+fn nonces(csp: &str, html: &str) -> (String, Vec<String>) {
+    let in_header = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_default()
+        .to_string();
+    let on_scripts = html
+        .split("<script")
+        .skip(1)
+        .map(|tag| {
+            tag.split("nonce=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect();
+    (in_header, on_scripts)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn pages_allow_only_their_own_nonced_scripts(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let home = app.get("/").await;
+    let csp = home.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let html = home.text().await.unwrap();
+    let (nonce, scripts) = nonces(&csp, &html);
+    assert!(nonce.len() >= 16, "{csp}");
+    assert!(!scripts.is_empty(), "the page has its hydration scripts");
+    assert!(
+        scripts.iter().all(|n| *n == nonce),
+        "every script carries the page's nonce"
+    );
+    assert!(csp.contains("'strict-dynamic'") && csp.contains("object-src 'none'"));
+    assert!(
+        csp.contains("frame-src 'none'"),
+        "no frames outside payment pages: {csp}"
+    );
+    // Another render, another nonce (the page cache is bypassed with a cart cookie).
+    let again = app
+        .client
+        .get(app.url("/"))
+        .header("cookie", "bazaar_cart=00000000-0000-0000-0000-000000000001")
+        .send()
+        .await
+        .unwrap();
+    let csp_again = again.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(nonces(&csp_again, "").0, nonce);
+
+    // Payment pages also allow the card provider, when one is configured.
+    if let Some(stripe) = crate::helpers::stripe_url() {
+        let (sku, _) = app.sku_with_stock(1).await;
+        let shopper = crate::checkout::Shopper::new(&app);
+        shopper.add(&sku, 1).await;
+        let checkout = shopper
+            .client
+            .get(app.url("/checkout"))
+            .send()
+            .await
+            .unwrap();
+        let csp = checkout.headers()["content-security-policy"]
+            .to_str()
+            .unwrap();
+        assert!(csp.contains(&format!("frame-src {stripe}")), "{csp}");
+        let product = app.get("/").await;
+        let csp = product.headers()["content-security-policy"]
+            .to_str()
+            .unwrap();
+        assert!(!csp.contains(&stripe), "{csp}");
+    }
+}

@@ -125,6 +125,10 @@ pub trait PaymentProvider: Send + Sync {
         body: &[u8],
         now: i64,
     ) -> Result<ProviderEvent, WebhookError>;
+    /// The origins its browser script needs, for the payment pages' Content-Security-Policy.
+    fn browser_sources(&self) -> crate::server::csp::ProviderSources {
+        crate::server::csp::ProviderSources::default()
+    }
     /// Reads an event body verified earlier (stored on receipt, acted on by a job).
     fn parse_event(&self, body: &[u8]) -> Result<ProviderEvent, WebhookError>;
 }

@@ -372,6 +372,32 @@ impl PaymentProvider for StripeProvider {
     fn parse_event(&self, body: &[u8]) -> Result<ProviderEvent, WebhookError> {
         parse_event(body)
     }
+
+    /// Stripe's documented origins for Stripe.js, or the configured server's own (localstripe) otherwise.
+    fn browser_sources(&self) -> crate::server::csp::ProviderSources {
+        use crate::server::csp::{origin_of, ProviderSources};
+        let script = origin_of(&self.config.script_url);
+        let api = origin_of(&self.config.api_base);
+        if script.as_deref() == Some("https://js.stripe.com") {
+            let s = |v: &[&str]| v.iter().map(|o| o.to_string()).collect::<Vec<_>>();
+            return ProviderSources {
+                script: s(&["https://js.stripe.com", "https://*.js.stripe.com"]),
+                connect: s(&["https://api.stripe.com"]),
+                frame: s(&[
+                    "https://js.stripe.com",
+                    "https://*.js.stripe.com",
+                    "https://hooks.stripe.com",
+                ]),
+            };
+        }
+        let mut both: Vec<String> = script.into_iter().chain(api).collect();
+        both.dedup();
+        ProviderSources {
+            script: both.clone(),
+            connect: both.clone(),
+            frame: both,
+        }
+    }
 }
 
 #[cfg(test)]

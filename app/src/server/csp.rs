@@ -1,0 +1,120 @@
+//! The Content-Security-Policy of rendered pages. Scripts run only with the page's nonce (Leptos puts it on its
+//! hydration and resource scripts; a new one each render) or when loaded by such a script (`'strict-dynamic'`,
+//! which the card fields need for the provider's script); wasm may compile. Pages that take payments
+//! (checkout and orders) also allow the payment provider's script, API and frame origins; no other page allows any
+//! other site.
+
+use leptos::prelude::use_context;
+
+/// Origins a payment provider needs in the browser.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProviderSources {
+    pub script: Vec<String>,
+    pub connect: Vec<String>,
+    pub frame: Vec<String>,
+}
+
+/// `https://js.stripe.com` from `https://js.stripe.com/v3/`.
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest
+        .split(['/', '?', '#'])
+        .next()
+        .filter(|h| !h.is_empty())?;
+    Some(format!("{scheme}://{host}"))
+}
+
+/// Does a page at `path` take payments?
+pub fn takes_payments(path: &str) -> bool {
+    path.starts_with("/checkout") || path.starts_with("/orders/")
+}
+
+pub fn policy(nonce: &str, provider: Option<&ProviderSources>, dev_reload: Option<&str>) -> String {
+    let join = |extra: Option<&Vec<String>>| {
+        extra
+            .map(|origins| origins.iter().map(|o| format!(" {o}")).collect::<String>())
+            .unwrap_or_default()
+    };
+    let script = join(provider.map(|p| &p.script));
+    let mut connect = join(provider.map(|p| &p.connect));
+    if let Some(ws) = dev_reload {
+        connect.push(' ');
+        connect.push_str(ws);
+    }
+    let frame = match provider {
+        Some(p) if !p.frame.is_empty() => join(Some(&p.frame)),
+        _ => " 'none'".into(),
+    };
+    format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'{script}; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'{connect}; \
+         frame-src{frame}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+    )
+}
+
+/// Sets the policy on the page being rendered (called from the shell, on the server).
+pub fn set_for_page() {
+    use leptos_axum::ResponseOptions;
+    let (Some(response), Some(nonce)) =
+        (use_context::<ResponseOptions>(), leptos::nonce::use_nonce())
+    else {
+        return;
+    };
+    let path = use_context::<http::request::Parts>()
+        .map(|p| p.uri.path().to_string())
+        .unwrap_or_default();
+    let state = use_context::<super::AppState>();
+    let provider = state
+        .as_ref()
+        .filter(|_| takes_payments(&path))
+        .and_then(|s| s.payments.card.as_ref())
+        .map(|card| card.browser_sources());
+    let dev_reload = (cfg!(debug_assertions))
+        .then(|| state.as_ref().map(|s| s.leptos_options.reload_port))
+        .flatten()
+        .map(|port| format!("ws://127.0.0.1:{port} ws://localhost:{port}"));
+    let value = policy(&nonce.to_string(), provider.as_ref(), dev_reload.as_deref());
+    if let Ok(value) = http::HeaderValue::from_str(&value) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins() {
+        assert_eq!(
+            origin_of("https://js.stripe.com/v3/").as_deref(),
+            Some("https://js.stripe.com")
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:8420/js.stripe.com/v3/").as_deref(),
+            Some("http://127.0.0.1:8420")
+        );
+        assert_eq!(origin_of("nonsense"), None);
+    }
+
+    #[test]
+    fn pages_allow_only_their_nonce_and_payment_pages_the_provider() {
+        let plain = policy("abc", None, None);
+        assert!(plain.contains("script-src 'nonce-abc' 'strict-dynamic' 'wasm-unsafe-eval';"));
+        assert!(plain.contains("frame-src 'none'") && plain.contains("connect-src 'self';"));
+        assert!(!plain.contains("unsafe-eval'") || plain.contains("wasm-unsafe-eval"));
+        let stripe = ProviderSources {
+            script: vec!["https://js.stripe.com".into()],
+            connect: vec!["https://api.stripe.com".into()],
+            frame: vec![
+                "https://js.stripe.com".into(),
+                "https://hooks.stripe.com".into(),
+            ],
+        };
+        let pay = policy("xyz", Some(&stripe), None);
+        assert!(pay.contains("'wasm-unsafe-eval' https://js.stripe.com;"));
+        assert!(pay.contains("connect-src 'self' https://api.stripe.com;"));
+        assert!(pay.contains("frame-src https://js.stripe.com https://hooks.stripe.com;"));
+        assert!(takes_payments("/checkout/review") && takes_payments("/orders/BZ-1"));
+        assert!(!takes_payments("/p/tee") && !takes_payments("/"));
+    }
+}
