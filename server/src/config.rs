@@ -41,6 +41,9 @@ pub struct Config {
     pub run_migrations: bool,
     /// Serve `/__bench/static`, a fixed in-memory page that benchmarks use as the ceiling. Off in production.
     pub bench_endpoints: bool,
+    /// Benchmarks only (needs `BAZAAR_BENCH_ENDPOINTS`): serve without the cross-site check, rate limits and
+    /// security headers, to measure what they cost (`BAZAAR_BENCH_WITHOUT_SECURITY`).
+    pub bench_without_security: bool,
     /// How long anonymous shoppers share a rendered page (`BAZAAR_PAGE_CACHE_TTL_SECS`, 0 turns it off).
     pub page_cache_ttl_secs: u64,
     /// Memory for that cache (`BAZAAR_PAGE_CACHE_MAX_MB`).
@@ -324,7 +327,22 @@ impl Config {
             (Some(_), None) => return Err(ConfigError::Missing("BAZAAR_TLS_KEY")),
             (None, Some(_)) => return Err(ConfigError::Missing("BAZAAR_TLS_CERT")),
         };
+        let bench_endpoints =
+            parse("BAZAAR_BENCH_ENDPOINTS", get("BAZAAR_BENCH_ENDPOINTS"))?.unwrap_or(false);
+        let bench_without_security = parse(
+            "BAZAAR_BENCH_WITHOUT_SECURITY",
+            get("BAZAAR_BENCH_WITHOUT_SECURITY"),
+        )?
+        .unwrap_or(false);
+        if bench_without_security && !bench_endpoints {
+            return Err(ConfigError::Invalid {
+                name: "BAZAAR_BENCH_WITHOUT_SECURITY",
+                reason: "only for benchmarks: needs BAZAAR_BENCH_ENDPOINTS=true".into(),
+            });
+        }
         Ok(Config {
+            bench_endpoints,
+            bench_without_security,
             tls,
             data_keys,
             rate_limits,
@@ -346,8 +364,6 @@ impl Config {
             secure_cookies: parse("BAZAAR_SECURE_COOKIES", get("BAZAAR_SECURE_COOKIES"))?,
             run_migrations: parse("BAZAAR_RUN_MIGRATIONS", get("BAZAAR_RUN_MIGRATIONS"))?
                 .unwrap_or(true),
-            bench_endpoints: parse("BAZAAR_BENCH_ENDPOINTS", get("BAZAAR_BENCH_ENDPOINTS"))?
-                .unwrap_or(false),
             page_cache_ttl_secs: parse(
                 "BAZAAR_PAGE_CACHE_TTL_SECS",
                 get("BAZAAR_PAGE_CACHE_TTL_SECS"),
@@ -493,6 +509,7 @@ mod tests {
             ("BAZAAR_TRUSTED_PROXIES", "10.0.0.1, proxy.internal"),
             ("BAZAAR_DATA_KEYS", "1:tooshort"),
             ("BAZAAR_TLS_CERT", "/etc/bazaar/cert.pem"),
+            ("BAZAAR_BENCH_WITHOUT_SECURITY", "true"),
         ] {
             assert!(
                 config(&[("DATABASE_URL", "postgres://x"), (k, v)]).is_err(),

@@ -68,6 +68,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
     if config.bench_endpoints {
         router = router.merge(bench::routes());
     }
+    let secure = !config.bench_without_security;
     let router = router
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(shell_options.clone()))
         .merge(health::routes())
@@ -81,12 +82,16 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(axum::middleware::from_fn_with_state(admission, admission::layer))
         .layer(axum::middleware::from_fn_with_state(page_cache, page_cache::layer))
-        .layer(axum::middleware::from_fn_with_state(
-            rate_limit::RateLimits::new(&config.rate_limits),
-            rate_limit::layer,
-        ))
+        .layer(tower::util::option_layer(secure.then(|| {
+            axum::middleware::from_fn_with_state(
+                rate_limit::RateLimits::new(&config.rate_limits),
+                rate_limit::layer,
+            )
+        })))
         // Before anything else acts on a request: a cross-site write never reaches a handler.
-        .layer(axum::middleware::from_fn_with_state(origins, origin::layer))
+        .layer(tower::util::option_layer(
+            secure.then(|| axum::middleware::from_fn_with_state(origins, origin::layer)),
+        ))
         .layer(CatchPanicLayer::custom(fn_errors::panic_response))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
@@ -96,6 +101,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
     security_headers::layers(https)
         .into_iter()
+        .filter(|_| secure)
         .fold(router, |router, layer| router.layer(layer))
         .with_state(state)
 }
