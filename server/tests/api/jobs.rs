@@ -537,15 +537,31 @@ async fn order_and_stock_emails_reach_the_smtp_server(pool: PgPool) {
     assert!(mails
         .iter()
         .any(|(s, _)| s == &format!("Bazaar: payment received for order {number}")));
+    // Fulfilled (no message), then shipped: a third.
+    for next in [
+        app::domain::order::OrderStatus::Fulfilled,
+        app::domain::order::OrderStatus::Shipped,
+    ] {
+        app::server::orders::transition(&app.state, id, next, None)
+            .await
+            .unwrap();
+    }
+    let mails = wait_for_mail(&maildir, &shopper, 3).await;
+    assert_eq!(mails.len(), 3);
+    let shipped = mails
+        .iter()
+        .find(|(s, _)| s == &format!("Bazaar: order {number} is on its way"))
+        .expect("a shipping message");
+    assert!(shipped.1.contains(&name), "{}", shipped.1);
     assert_eq!(
         wait_for(
             &app.pool,
             "select count(*) from job where kind like 'order.%' and status = 'done'",
-            2,
+            3,
             10
         )
         .await,
-        2
+        3
     );
     assert_eq!(
         scalar(
@@ -553,6 +569,6 @@ async fn order_and_stock_emails_reach_the_smtp_server(pool: PgPool) {
             "select count(*) from job_effect where effect_key like 'email:order.%'"
         )
         .await,
-        2
+        3
     );
 }
