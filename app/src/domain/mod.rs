@@ -1,6 +1,7 @@
 //! Plain Rust types that parse input and hold the shop's rules. No I/O and no `cfg`: the same code runs on the
 //! server (which always parses) and in the browser (which may parse early for instant feedback).
 
+pub mod account;
 pub mod address;
 pub mod cart;
 pub mod catalog;
@@ -61,6 +62,10 @@ pub enum DomainError {
     PaymentMethod,
     #[error("Please enter your card details in the card fields.")]
     CardToken,
+    #[error("Please choose a password of {min} to {max} characters.")]
+    PasswordLength { min: usize, max: usize },
+    #[error("That password is too easy to guess; please choose another.")]
+    PasswordCommon,
 }
 
 impl DomainError {
@@ -86,6 +91,7 @@ impl DomainError {
             | DomainError::DiscountMinimum { .. } => "discount_code",
             DomainError::PaymentMethod => "payment_method",
             DomainError::CardToken => "card",
+            DomainError::PasswordLength { .. } | DomainError::PasswordCommon => "password",
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod db;
 pub mod email;
 pub mod jobs;
 pub mod orders;
+pub mod passwords;
 pub mod payment;
 pub mod payments;
 pub mod state;
