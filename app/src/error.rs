@@ -24,6 +24,14 @@ pub enum AppError {
     /// The card was refused by its issuer or the payment provider; `message` is the provider's text for shoppers.
     #[error("{message}")]
     PaymentDeclined { message: String },
+    /// Every failed sign-in, whatever failed: no hint whether the email has an account.
+    #[error("That email and password do not match an account.")]
+    SignInFailed,
+    #[error("Please sign in to continue.")]
+    SignInRequired,
+    /// Signed in, but this account may not do that.
+    #[error("Your account is not allowed to do that.")]
+    Forbidden,
     #[error("Too many requests; please wait a moment and try again.")]
     RateLimited,
     #[error("The shop is busy right now; please try again in a moment.")]
@@ -58,6 +66,8 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::OutOfStock { .. } | AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::PaymentDeclined { .. } => StatusCode::PAYMENT_REQUIRED,
+            AppError::SignInFailed | AppError::SignInRequired => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,

@@ -18,6 +18,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
+use pages::account::{AccountPage, SignInPage, SignUpPage};
 use pages::checkout::{contact::CheckoutPage, review::ReviewPage, shipping::ShippingPage};
 use pages::{
     cart::CartPage, category::CategoryPage, home::HomePage, order::OrderPage, product::ProductPage,
@@ -75,6 +76,9 @@ fn Storefront() -> impl IntoView {
                 <Route path=(StaticSegment("checkout"), StaticSegment("shipping")) view=ShippingPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("checkout"), StaticSegment("review")) view=ReviewPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("orders"), ParamSegment("number")) view=OrderPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("account"), StaticSegment("sign-in")) view=SignInPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("account"), StaticSegment("sign-up")) view=SignUpPage ssr=SsrMode::Async/>
             </Routes>
         </main>
         <Footer/>

@@ -33,6 +33,7 @@ start_release_app() {
   # Load generators and test browsers are one client IP: per-IP rate limits are off unless the caller sets them.
   export BAZAAR_RATE_LIMIT_PER_MINUTE="${BAZAAR_RATE_LIMIT_PER_MINUTE:-0}"
   export BAZAAR_RATE_LIMIT_ORDERS_PER_MINUTE="${BAZAAR_RATE_LIMIT_ORDERS_PER_MINUTE:-0}"
+  export BAZAAR_RATE_LIMIT_SIGN_IN_PER_MINUTE="${BAZAAR_RATE_LIMIT_SIGN_IN_PER_MINUTE:-0}"
   local port
   port=$(free_port)
   if [ -n "${STRIPE_URL:-}" ]; then use_localstripe "http://127.0.0.1:$port"; fi

@@ -73,6 +73,10 @@ pub struct Config {
     /// Keys that seal addresses at rest (`BAZAAR_DATA_KEYS=1:<base64 of 32 bytes>,…`, current one
     /// `BAZAAR_DATA_KEY_ID`, default the highest). Required to serve or run jobs; never printed.
     pub data_keys: Option<std::sync::Arc<app::server::crypto::DataKeys>>,
+    /// A session ends after this many minutes without a request (`BAZAAR_SESSION_IDLE_MINUTES`, 7 days)…
+    pub session_idle_minutes: u32,
+    /// …and this many days after sign-in (`BAZAAR_SESSION_MAX_DAYS`, 30).
+    pub session_max_days: u32,
     /// Serve HTTPS with this certificate chain and private key (PEM files: `BAZAAR_TLS_CERT`, `BAZAAR_TLS_KEY`).
     pub tls: Option<Tls>,
 }
@@ -302,6 +306,7 @@ impl Config {
         let rate_limits = crate::http::rate_limit::Limits {
             per_ip_per_minute: per_minute("BAZAAR_RATE_LIMIT_PER_MINUTE", 600)?,
             orders_per_ip_per_minute: per_minute("BAZAAR_RATE_LIMIT_ORDERS_PER_MINUTE", 10)?,
+            sign_in_per_ip_per_minute: per_minute("BAZAAR_RATE_LIMIT_SIGN_IN_PER_MINUTE", 10)?,
             trusted_proxies,
         };
         let data_keys = match get("BAZAAR_DATA_KEYS") {
@@ -341,6 +346,19 @@ impl Config {
             });
         }
         Ok(Config {
+            session_idle_minutes: positive(
+                "BAZAAR_SESSION_IDLE_MINUTES",
+                parse(
+                    "BAZAAR_SESSION_IDLE_MINUTES",
+                    get("BAZAAR_SESSION_IDLE_MINUTES"),
+                )?,
+            )?
+            .unwrap_or(60 * 24 * 7),
+            session_max_days: positive(
+                "BAZAAR_SESSION_MAX_DAYS",
+                parse("BAZAAR_SESSION_MAX_DAYS", get("BAZAAR_SESSION_MAX_DAYS"))?,
+            )?
+            .unwrap_or(30),
             bench_endpoints,
             bench_without_security,
             tls,

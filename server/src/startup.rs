@@ -113,6 +113,8 @@ pub fn state_from_pools(
             shop_name: "Bazaar".into(),
             prices_include_tax: config.prices_include_tax,
             reservation_minutes: config.reservation_minutes,
+            session_idle_minutes: config.session_idle_minutes,
+            session_max_days: config.session_max_days,
         }),
         leptos_options,
     })

@@ -120,9 +120,16 @@ pub async fn place_order(
         }
         PaymentMethod::Manual => None,
     };
+    let headers = context::headers();
+    // Signed in: the order joins the account's history.
+    let customer =
+        crate::server::accounts::current(&state, cookies::session_token(&headers).as_deref())
+            .await?
+            .map(|s| s.customer_id);
     let placed = checkout::place_order(
         &state,
-        cookies::cart_token(&context::headers()),
+        cookies::cart_token(&headers),
+        customer,
         key,
         fingerprint.trim(),
         payment,

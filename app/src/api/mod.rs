@@ -2,6 +2,7 @@
 //! the service in `crate::server`. Explicit endpoints keep URLs stable across builds and deploys, so a form
 //! rendered by the old version of a blue-green pair still posts to a route the new one has.
 
+pub mod account;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;

@@ -23,6 +23,7 @@ pub fn Header() -> impl IntoView {
                         </Suspense>
                     </ul>
                 </nav>
+                <a href="/account" class="rounded-md px-3 py-2 text-sm font-medium text-stone-900 hover:bg-stone-100" data-testid="account-link">"Account"</a>
                 <CartLink/>
             </div>
         </header>

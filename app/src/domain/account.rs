@@ -85,6 +85,25 @@ impl Role {
     }
 }
 
+/// One order in an account's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountOrder {
+    pub number: String,
+    /// The order's own page (its secret link: the account owns it).
+    pub link: String,
+    pub status: super::order::OrderStatus,
+    pub total: super::money::Money,
+    /// RFC 3339.
+    pub placed_at: String,
+}
+
+/// What the account page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    pub email: String,
+    pub orders: Vec<AccountOrder>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

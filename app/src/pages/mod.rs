@@ -1,5 +1,6 @@
 //! One routed page per file.
 
+pub mod account;
 pub mod cart;
 pub mod category;
 pub mod checkout;

@@ -348,6 +348,7 @@ fn random_token() -> String {
 pub async fn place_order(
     state: &AppState,
     token: Option<Uuid>,
+    customer_id: Option<i64>,
     key: Uuid,
     reviewed_fingerprint: &str,
     payment: PaymentMethod,
@@ -468,6 +469,7 @@ pub async fn place_order(
             payment_method: payment.as_str(),
             email,
             shipping_address_enc: &sealed_address,
+            customer_id,
             shipping_method: method,
             currency: totals.total.currency.code(),
             tax_inclusive: totals.prices_include_tax,

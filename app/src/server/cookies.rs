@@ -10,16 +10,47 @@ use uuid::Uuid;
 pub const CART_COOKIE: &str = "bazaar_cart";
 const CART_MAX_AGE_SECS: u32 = 60 * 60 * 24 * 30;
 
-/// The cart token from the request's cookies, when there is a well-formed one.
-pub fn cart_token(headers: &HeaderMap) -> Option<Uuid> {
+/// The session cookie: an opaque random token (the server keeps only its hash), with the same flags.
+pub const SESSION_COOKIE: &str = "bazaar_session";
+
+fn cookie<'a>(headers: &'a HeaderMap, wanted: &str) -> Option<&'a str> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == CART_COOKIE)
-        .and_then(|(_, value)| Uuid::parse_str(value.trim()).ok())
+        .find(|(name, _)| *name == wanted)
+        .map(|(_, value)| value.trim())
+}
+
+/// The cart token from the request's cookies, when there is a well-formed one.
+pub fn cart_token(headers: &HeaderMap) -> Option<Uuid> {
+    cookie(headers, CART_COOKIE).and_then(|value| Uuid::parse_str(value).ok())
+}
+
+/// The session token from the request's cookies, if any.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, SESSION_COOKIE)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+/// Sets the session cookie (`Some`), or removes it (`None`), on the current response.
+pub fn set_session_cookie(token: Option<&str>, max_age_secs: u64, secure: bool) {
+    let secure = if secure { "; Secure" } else { "" };
+    let value = match token {
+        Some(token) => format!(
+            "{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{secure}"
+        ),
+        None => format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}"),
+    };
+    if let (Some(response), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(&value),
+    ) {
+        response.append_header(SET_COOKIE, value);
+    }
 }
 
 pub fn cart_cookie(token: Uuid, secure: bool) -> String {

@@ -1,6 +1,7 @@
 //! The server half of the app: database access and services. Compiled only with the `ssr` feature (one `cfg` on
 //! the `mod` line in lib.rs), so none of it, nor sqlx, reaches the browser bundle.
 
+pub mod accounts;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;

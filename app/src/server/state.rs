@@ -16,6 +16,10 @@ pub struct ShopConfig {
     pub prices_include_tax: bool,
     /// How long a card order holds its stock while the shopper pays.
     pub reservation_minutes: u32,
+    /// A session ends after this long without a request…
+    pub session_idle_minutes: u32,
+    /// …and this long after sign-in, whatever the activity.
+    pub session_max_days: u32,
 }
 
 impl Default for ShopConfig {
@@ -26,6 +30,8 @@ impl Default for ShopConfig {
             shop_name: "Bazaar".into(),
             prices_include_tax: true,
             reservation_minutes: 15,
+            session_idle_minutes: 60 * 24 * 7,
+            session_max_days: 30,
         }
     }
 }

@@ -28,6 +28,8 @@ use std::time::Duration;
 pub struct Limits {
     pub per_ip_per_minute: Option<NonZeroU32>,
     pub orders_per_ip_per_minute: Option<NonZeroU32>,
+    /// Sign-in and sign-up attempts (password guessing, account farming).
+    pub sign_in_per_ip_per_minute: Option<NonZeroU32>,
     pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
@@ -35,12 +37,18 @@ pub struct Limits {
 pub struct RateLimits {
     all: Option<Arc<DefaultKeyedRateLimiter<IpAddr>>>,
     orders: Option<Arc<DefaultKeyedRateLimiter<IpAddr>>>,
+    sign_in: Option<Arc<DefaultKeyedRateLimiter<IpAddr>>>,
     trusted: Arc<Vec<ipnet::IpNet>>,
 }
 
 /// What counts as placing or paying for an order.
 fn is_order_write(path: &str) -> bool {
     path.starts_with("/api/checkout/place") || path.starts_with("/api/order/pay")
+}
+
+/// What counts as trying a password or making an account.
+fn is_sign_in(path: &str) -> bool {
+    path.starts_with("/api/account/sign-in") || path.starts_with("/api/account/sign-up")
 }
 
 /// Not limited: health checks, static files and the provider's signed webhooks.
@@ -72,6 +80,7 @@ impl RateLimits {
         let this = RateLimits {
             all: limiter(limits.per_ip_per_minute),
             orders: limiter(limits.orders_per_ip_per_minute),
+            sign_in: limiter(limits.sign_in_per_ip_per_minute),
             trusted: Arc::new(limits.trusted_proxies.clone()),
         };
         // Forget clients that have been quiet long enough to be back at a full allowance.
@@ -81,7 +90,10 @@ impl RateLimits {
                 let mut tick = tokio::time::interval(Duration::from_secs(60));
                 loop {
                     tick.tick().await;
-                    for l in [&sweep.all, &sweep.orders].into_iter().flatten() {
+                    for l in [&sweep.all, &sweep.orders, &sweep.sign_in]
+                        .into_iter()
+                        .flatten()
+                    {
                         l.retain_recent();
                         l.shrink_to_fit();
                     }
@@ -140,6 +152,8 @@ pub async fn layer(State(limits): State<RateLimits>, request: Request, next: Nex
     let ip = limits.client_ip(peer, request.headers());
     let order_wait = if is_order_write(path) {
         limits.orders.as_deref().and_then(|l| wait(l, &ip))
+    } else if is_sign_in(path) {
+        limits.sign_in.as_deref().and_then(|l| wait(l, &ip))
     } else {
         None
     };
@@ -200,6 +214,7 @@ mod tests {
         RateLimits::new(&Limits {
             per_ip_per_minute: NonZeroU32::new(60),
             orders_per_ip_per_minute: NonZeroU32::new(5),
+            sign_in_per_ip_per_minute: NonZeroU32::new(5),
             trusted_proxies: trusted.iter().map(|t| t.parse().unwrap()).collect(),
         })
     }
@@ -238,6 +253,8 @@ mod tests {
         assert!(is_order_write("/api/checkout/place"));
         assert!(is_order_write("/api/order/pay"));
         assert!(!is_order_write("/api/cart/add"));
+        assert!(is_sign_in("/api/account/sign-in") && is_sign_in("/api/account/sign-up"));
+        assert!(!is_sign_in("/api/account/sign-out"));
         assert!(is_exempt("/webhooks/stripe") && is_exempt("/pkg/bazaar.wasm"));
         assert!(!is_exempt("/checkout"));
     }

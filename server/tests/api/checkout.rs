@@ -447,6 +447,7 @@ async fn unpaid_card_reservations_expire_and_return_the_stock(pool: PgPool) {
     let placed = checkout::place_order(
         &state,
         Some(token),
+        None,
         key.parse().unwrap(),
         &fp,
         PaymentMethod::Card,

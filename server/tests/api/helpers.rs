@@ -108,9 +108,9 @@ pub async fn spawn_app_with(pool: PgPool, settings: &[(&str, &str)]) -> TestApp 
             "BAZAAR_JOB_POLL_MS" => Some("50".into()),
             "BAZAAR_JOB_BACKOFF_BASE_MS" => Some("20".into()),
             // Every test client is 127.0.0.1: rate limits are off unless a test sets them.
-            "BAZAAR_RATE_LIMIT_PER_MINUTE" | "BAZAAR_RATE_LIMIT_ORDERS_PER_MINUTE" => {
-                Some("0".into())
-            }
+            "BAZAAR_RATE_LIMIT_PER_MINUTE"
+            | "BAZAAR_RATE_LIMIT_ORDERS_PER_MINUTE"
+            | "BAZAAR_RATE_LIMIT_SIGN_IN_PER_MINUTE" => Some("0".into()),
             "DATABASE_URL" => Some("postgres://unused".into()),
             "BAZAAR_MEDIA_DIR" => Some(media.0.display().to_string()),
             "BAZAAR_PUBLIC_URL" => Some("http://shop.test".into()),

@@ -1,6 +1,7 @@
 //! SQL, one file per area. Functions are named after their table and take an executor or pool, so the services
 //! decide about transactions and which pool (primary or replica) a read goes to.
 
+pub mod account;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;

@@ -33,6 +33,8 @@ pub struct NewOrder<'a> {
     pub email: &'a str,
     /// Sealed with `crypto::Column::OrderAddress`.
     pub shipping_address_enc: &'a [u8],
+    /// The signed-in account placing it, if any.
+    pub customer_id: Option<i64>,
     pub shipping_method: &'a str,
     pub currency: &'a str,
     pub tax_inclusive: bool,
@@ -51,9 +53,9 @@ pub async fn insert(conn: &mut PgConnection, o: &NewOrder<'_>) -> sqlx::Result<i
         r#"insert into customer_order
              (number, access_token, idempotency_key, request_hash, cart_id, payment_method, email, shipping_address_enc,
               shipping_method, currency, tax_inclusive, tax_rate_bp, subtotal_minor, discount_code, discount_minor,
-              shipping_minor, tax_minor, total_minor, reserved_until)
+              shipping_minor, tax_minor, total_minor, reserved_until, customer_id)
            values ($1, $2, $3, $4, $5, $6::text::payment_method, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-                   $18, now() + make_interval(mins => $19))
+                   $18, now() + make_interval(mins => $19), $20)
            returning customer_order_id"#,
         o.number,
         o.access_token,
@@ -73,7 +75,8 @@ pub async fn insert(conn: &mut PgConnection, o: &NewOrder<'_>) -> sqlx::Result<i
         o.shipping_minor,
         o.tax_minor,
         o.total_minor,
-        o.reserve_minutes
+        o.reserve_minutes,
+        o.customer_id
     )
     .fetch_one(conn)
     .await

@@ -1,0 +1,136 @@
+//! The account pages: sign in, sign up, and the account with its order history. Plain forms: they work without
+//! JavaScript, and the server answers each with a redirect (to the account, or back with the error).
+
+use crate::api::account::{get_account, SignIn, SignOut, SignUp};
+use crate::components::error_view::{ErrorTemplate, FormError};
+use crate::components::page_meta::PageMeta;
+use crate::domain::account::{AccountView, NewPassword};
+use crate::error::AppError;
+use crate::pages::checkout::form_error;
+use leptos::prelude::*;
+
+const INPUT: &str = "mt-1 w-full rounded-md border border-stone-300 px-3 py-2";
+const BUTTON: &str = "rounded-md bg-stone-900 px-6 py-3 font-medium text-white hover:bg-stone-700";
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    crate::components::page_meta::private_page();
+    let action = ServerAction::<SignIn>::new();
+    let error = form_error(action.value());
+    view! {
+        <PageMeta title="Sign in".into() description="Sign in to your Bazaar account.".into()/>
+        <div class="mx-auto max-w-md">
+            <h1 class="text-3xl font-bold tracking-tight">"Sign in"</h1>
+            <ActionForm action attr:class="mt-6 grid gap-4" attr:data-testid="sign-in-form">
+                <FormError error/>
+                <div>
+                    <label for="email" class="block text-sm font-medium">"Email"</label>
+                    <input id="email" name="email" type="email" autocomplete="email" required class=INPUT/>
+                </div>
+                <div>
+                    <label for="password" class="block text-sm font-medium">"Password"</label>
+                    <input id="password" name="password" type="password" autocomplete="current-password" required class=INPUT/>
+                </div>
+                <button type="submit" class=BUTTON>"Sign in"</button>
+            </ActionForm>
+            <p class="mt-6 text-sm">"New here? "<a href="/account/sign-up" class="underline">"Create an account"</a></p>
+        </div>
+    }
+}
+
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    crate::components::page_meta::private_page();
+    let action = ServerAction::<SignUp>::new();
+    let error = form_error(action.value());
+    view! {
+        <PageMeta title="Create an account".into() description="Create your Bazaar account.".into()/>
+        <div class="mx-auto max-w-md">
+            <h1 class="text-3xl font-bold tracking-tight">"Create an account"</h1>
+            <ActionForm action attr:class="mt-6 grid gap-4" attr:data-testid="sign-up-form">
+                <FormError error/>
+                <div>
+                    <label for="email" class="block text-sm font-medium">"Email"</label>
+                    <input id="email" name="email" type="email" autocomplete="email" required class=INPUT/>
+                </div>
+                <div>
+                    <label for="password" class="block text-sm font-medium">"Password"</label>
+                    <input id="password" name="password" type="password" autocomplete="new-password" required
+                        minlength=NewPassword::MIN.to_string() maxlength=NewPassword::MAX.to_string() class=INPUT/>
+                    <p class="mt-1 text-xs text-stone-500">
+                        {format!("At least {} characters; a few unrelated words make a strong one.", NewPassword::MIN)}
+                    </p>
+                </div>
+                <button type="submit" class=BUTTON>"Create account"</button>
+            </ActionForm>
+            <p class="mt-6 text-sm">"Already have one? "<a href="/account/sign-in" class="underline">"Sign in"</a></p>
+        </div>
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    crate::components::page_meta::private_page();
+    let account = Resource::new(|| (), |_| get_account());
+    view! {
+        <PageMeta title="Your account".into() description="Your Bazaar account and orders.".into()/>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors/> }>
+                {move || Suspend::new(async move {
+                    match account.await {
+                        Ok(view) => Ok(view! { <AccountDetail account=view/> }.into_any()),
+                        Err(AppError::SignInRequired) => Ok(view! {
+                            <div class="mx-auto max-w-md">
+                                <h1 class="text-3xl font-bold tracking-tight">"Your account"</h1>
+                                <p class="mt-4">"Please "<a href="/account/sign-in" class="underline">"sign in"</a>" to see your account."</p>
+                            </div>
+                        }.into_any()),
+                        Err(e) => Err(e),
+                    }
+                })}
+            </ErrorBoundary>
+        </Suspense>
+    }
+}
+
+#[component]
+fn AccountDetail(account: AccountView) -> impl IntoView {
+    let sign_out = ServerAction::<SignOut>::new();
+    let everywhere = ServerAction::<SignOut>::new();
+    let orders = account.orders;
+    view! {
+        <h1 class="text-3xl font-bold tracking-tight">"Your account"</h1>
+        <p class="mt-2 text-stone-600" data-testid="account-email">{account.email}</p>
+        <h2 class="mt-8 text-xl font-semibold">"Orders"</h2>
+        {if orders.is_empty() {
+            view! { <p class="mt-2 text-stone-600">"No orders yet."</p> }.into_any()
+        } else {
+            view! {
+                <table class="mt-4 w-full text-left text-sm" data-testid="order-history">
+                    <thead><tr><th class="py-2">"Order"</th><th>"Placed"</th><th>"Status"</th><th class="text-right">"Total"</th></tr></thead>
+                    <tbody>
+                        {orders.into_iter().map(|o| view! {
+                            <tr class="border-t border-stone-200">
+                                <td class="py-2"><a href=o.link class="underline">{o.number}</a></td>
+                                <td>{o.placed_at.get(..10).unwrap_or_default().to_string()}</td>
+                                <td>{o.status.label()}</td>
+                                <td class="text-right">{o.total.to_string()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+        <div class="mt-10 flex flex-wrap gap-4">
+            <ActionForm action=sign_out>
+                <button type="submit" class=BUTTON>"Sign out"</button>
+            </ActionForm>
+            <ActionForm action=everywhere>
+                <input type="hidden" name="everywhere" value="true"/>
+                <button type="submit" class="rounded-md border border-stone-300 px-6 py-3 font-medium hover:bg-stone-100">
+                    "Sign out on every device"
+                </button>
+            </ActionForm>
+        </div>
+    }
+}

@@ -1,0 +1,133 @@
+//! Accounts and sessions.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+
+pub struct CustomerRow {
+    pub customer_id: i64,
+    pub email: String,
+    pub password_hash: String,
+    pub role: String,
+}
+
+/// A new account; `None` when the email is taken.
+pub async fn insert(
+    conn: &mut PgConnection,
+    email: &str,
+    password_hash: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar!(
+        "insert into customer (email, password_hash) values ($1, $2)
+         on conflict (email) do nothing returning customer_id",
+        email,
+        password_hash
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn by_email(conn: &mut PgConnection, email: &str) -> sqlx::Result<Option<CustomerRow>> {
+    sqlx::query_as!(
+        CustomerRow,
+        r#"select customer_id, email::text as "email!", password_hash, role::text as "role!"
+           from customer where email = $1::text::citext"#,
+        email
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn insert_session(
+    conn: &mut PgConnection,
+    token_hash: &[u8],
+    customer_id: i64,
+    expires_at: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into customer_session (token_hash, customer_id, expires_at) values ($1, $2, $3)",
+        token_hash,
+        customer_id,
+        expires_at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub struct SessionRow {
+    pub customer_id: i64,
+    pub email: String,
+    pub role: String,
+}
+
+/// The live session with this token hash: not past its absolute end, and seen within `idle_secs`. Marks it seen
+/// (at most once a minute, so browsing does not write on every request).
+pub async fn touch_session(
+    conn: &mut PgConnection,
+    token_hash: &[u8],
+    idle_secs: i64,
+) -> sqlx::Result<Option<SessionRow>> {
+    sqlx::query_as!(
+        SessionRow,
+        r#"with live as (
+             select s.token_hash, c.customer_id, c.email::text as email, c.role::text as role,
+                    s.last_seen_at
+             from customer_session s join customer c using (customer_id)
+             where s.token_hash = $1 and s.expires_at > now()
+               and s.last_seen_at > now() - make_interval(secs => $2::bigint)),
+           seen as (
+             update customer_session set last_seen_at = now()
+             where token_hash = (select token_hash from live where last_seen_at < now() - interval '1 minute'))
+           select customer_id as "customer_id!", email as "email!", role as "role!" from live"#,
+        token_hash,
+        idle_secs
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn delete_session(conn: &mut PgConnection, token_hash: &[u8]) -> sqlx::Result<()> {
+    sqlx::query!(
+        "delete from customer_session where token_hash = $1",
+        token_hash
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_sessions_of(conn: &mut PgConnection, customer_id: i64) -> sqlx::Result<u64> {
+    Ok(sqlx::query!(
+        "delete from customer_session where customer_id = $1",
+        customer_id
+    )
+    .execute(conn)
+    .await?
+    .rows_affected())
+}
+
+pub struct OrderListRow {
+    pub number: String,
+    pub access_token: String,
+    pub status: String,
+    pub total_minor: i64,
+    pub currency: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The account's orders, newest first.
+pub async fn orders_of(
+    conn: &mut PgConnection,
+    customer_id: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<OrderListRow>> {
+    sqlx::query_as!(
+        OrderListRow,
+        r#"select number, access_token, status::text as "status!", total_minor, currency as "currency!", created_at
+           from customer_order where customer_id = $1 order by created_at desc limit $2"#,
+        customer_id,
+        limit
+    )
+    .fetch_all(conn)
+    .await
+}

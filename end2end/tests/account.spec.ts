@@ -1,0 +1,62 @@
+import { test, expect } from "@playwright/test";
+import { openInStockProduct } from "./helpers";
+
+// An account from sign-up to sign-out: its order history holds what was bought while signed in, a wrong
+// password gets the one generic message, and signing in again brings the history back.
+test("sign up, order, see the order history, sign out and in again", async ({ page }) => {
+  const email = `e2e-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+  const password = "correct horse battery staple";
+
+  await page.goto("/account");
+  await expect(page.getByText("to see your account")).toBeVisible();
+  await page.goto("/account/sign-up");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByTestId("account-email")).toHaveText(email);
+  await expect(page.getByText("No orders yet.")).toBeVisible();
+
+  // A manual-payment order, placed while signed in.
+  await openInStockProduct(page);
+  await page.getByRole("button", { name: "Add to cart" }).click();
+  await page.getByTestId("cart-link").click();
+  await page.getByTestId("checkout-link").click();
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Full name").fill("Ana Pérez");
+  await page.getByLabel("Address", { exact: true }).fill("12 Rue de la Paix");
+  await page.getByLabel("Postal code").fill("75002");
+  await page.getByLabel("City").fill("Paris");
+  await page.getByLabel("Country").selectOption("FR");
+  await page.getByRole("button", { name: "Continue to shipping" }).click();
+  await expect(page).toHaveURL(/\/checkout\/shipping$/);
+  await page.getByLabel(/Standard/).check();
+  await page.getByRole("button", { name: "Continue to review" }).click();
+  await expect(page).toHaveURL(/\/checkout\/review$/);
+  await page.getByTestId("pay-manually").check();
+  await page.getByRole("button", { name: "Place order" }).click();
+  await expect(page).toHaveURL(/\/orders\/BZ-[0-9A-Z]{8}\?key=/);
+  const number = new URL(page.url()).pathname.split("/").pop()!;
+
+  await page.getByTestId("account-link").click();
+  const history = page.getByTestId("order-history");
+  await expect(history).toContainText(number);
+  await history.getByRole("link", { name: number }).click();
+  await expect(page).toHaveURL(new RegExp(`/orders/${number}\\?key=`));
+
+  await page.goto("/account");
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await page.goto("/account");
+  await expect(page.getByText("to see your account")).toBeVisible();
+
+  await page.goto("/account/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("not my password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("That email and password do not match an account.");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByTestId("order-history")).toContainText(number);
+});
