@@ -12,6 +12,33 @@ use leptos::prelude::*;
 const INPUT: &str = "mt-1 w-full rounded-md border border-stone-300 px-3 py-2";
 const BUTTON: &str = "rounded-md bg-stone-900 px-6 py-3 font-medium text-white hover:bg-stone-700";
 
+/// The email and password fields of the sign-in and sign-up forms.
+#[component]
+fn Credentials(new_password: bool) -> impl IntoView {
+    let autocomplete = if new_password {
+        "new-password"
+    } else {
+        "current-password"
+    };
+    view! {
+        <div>
+            <label for="email" class="block text-sm font-medium">"Email"</label>
+            <input id="email" name="email" type="email" autocomplete="email" required class=INPUT/>
+        </div>
+        <div>
+            <label for="password" class="block text-sm font-medium">"Password"</label>
+            <input id="password" name="password" type="password" autocomplete=autocomplete required
+                minlength=new_password.then(|| NewPassword::MIN.to_string())
+                maxlength=NewPassword::MAX.to_string() class=INPUT/>
+            {new_password.then(|| view! {
+                <p class="mt-1 text-xs text-stone-500">
+                    {format!("At least {} characters; a few unrelated words make a strong one.", NewPassword::MIN)}
+                </p>
+            })}
+        </div>
+    }
+}
+
 #[component]
 pub fn SignInPage() -> impl IntoView {
     crate::components::page_meta::private_page();
@@ -23,14 +50,7 @@ pub fn SignInPage() -> impl IntoView {
             <h1 class="text-3xl font-bold tracking-tight">"Sign in"</h1>
             <ActionForm action attr:class="mt-6 grid gap-4" attr:data-testid="sign-in-form">
                 <FormError error/>
-                <div>
-                    <label for="email" class="block text-sm font-medium">"Email"</label>
-                    <input id="email" name="email" type="email" autocomplete="email" required class=INPUT/>
-                </div>
-                <div>
-                    <label for="password" class="block text-sm font-medium">"Password"</label>
-                    <input id="password" name="password" type="password" autocomplete="current-password" required class=INPUT/>
-                </div>
+                <Credentials new_password=false/>
                 <button type="submit" class=BUTTON>"Sign in"</button>
             </ActionForm>
             <p class="mt-6 text-sm">"New here? "<a href="/account/sign-up" class="underline">"Create an account"</a></p>
@@ -49,18 +69,7 @@ pub fn SignUpPage() -> impl IntoView {
             <h1 class="text-3xl font-bold tracking-tight">"Create an account"</h1>
             <ActionForm action attr:class="mt-6 grid gap-4" attr:data-testid="sign-up-form">
                 <FormError error/>
-                <div>
-                    <label for="email" class="block text-sm font-medium">"Email"</label>
-                    <input id="email" name="email" type="email" autocomplete="email" required class=INPUT/>
-                </div>
-                <div>
-                    <label for="password" class="block text-sm font-medium">"Password"</label>
-                    <input id="password" name="password" type="password" autocomplete="new-password" required
-                        minlength=NewPassword::MIN.to_string() maxlength=NewPassword::MAX.to_string() class=INPUT/>
-                    <p class="mt-1 text-xs text-stone-500">
-                        {format!("At least {} characters; a few unrelated words make a strong one.", NewPassword::MIN)}
-                    </p>
-                </div>
+                <Credentials new_password=true/>
                 <button type="submit" class=BUTTON>"Create account"</button>
             </ActionForm>
             <p class="mt-6 text-sm">"Already have one? "<a href="/account/sign-in" class="underline">"Sign in"</a></p>

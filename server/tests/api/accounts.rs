@@ -33,6 +33,17 @@ async fn post(
     (r.status(), r.text().await.unwrap())
 }
 
+/// Ana's email and password, to sign up or in.
+async fn as_ana(app: &TestApp, client: &reqwest::Client, endpoint: &str) -> (StatusCode, String) {
+    post(
+        app,
+        client,
+        endpoint,
+        &[("email", "ana@example.com"), ("password", PASSWORD)],
+    )
+    .await
+}
+
 async fn account(app: &TestApp, client: &reqwest::Client) -> (StatusCode, serde_json::Value) {
     let (status, body) = post(app, client, "account", &[]).await;
     (status, serde_json::from_str(&body).unwrap_or_default())
@@ -85,13 +96,7 @@ async fn sign_up_sign_in_and_sign_out(pool: PgPool) {
     )
     .await;
     assert_eq!(status, 400, "{body}");
-    let (status, _) = post(
-        &app,
-        &browser(),
-        "account/sign-up",
-        &[("email", "ana@example.com"), ("password", PASSWORD)],
-    )
-    .await;
+    let (status, _) = as_ana(&app, &browser(), "account/sign-up").await;
     assert_eq!(status, 409);
 
     let (status, _) = post(&app, &me, "account/sign-out", &[]).await;
@@ -99,13 +104,7 @@ async fn sign_up_sign_in_and_sign_out(pool: PgPool) {
     assert_eq!(account(&app, &me).await.0, 401);
 
     let again = browser();
-    let (status, _) = post(
-        &app,
-        &again,
-        "account/sign-in",
-        &[("email", "ana@example.com"), ("password", PASSWORD)],
-    )
-    .await;
+    let (status, _) = as_ana(&app, &again, "account/sign-in").await;
     assert!(status.is_success());
     assert_eq!(account(&app, &again).await.0, 200);
 }
@@ -113,13 +112,7 @@ async fn sign_up_sign_in_and_sign_out(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn a_failed_sign_in_says_the_same_for_an_unknown_email_and_a_wrong_password(pool: PgPool) {
     let app = spawn_app(pool).await;
-    post(
-        &app,
-        &browser(),
-        "account/sign-up",
-        &[("email", "ana@example.com"), ("password", PASSWORD)],
-    )
-    .await;
+    as_ana(&app, &browser(), "account/sign-up").await;
     let wrong_password = post(
         &app,
         &browser(),
@@ -147,13 +140,7 @@ async fn a_failed_sign_in_says_the_same_for_an_unknown_email_and_a_wrong_passwor
 #[sqlx::test(migrations = "../migrations")]
 async fn a_session_id_planted_before_sign_in_is_never_signed_in(pool: PgPool) {
     let app = spawn_app(pool).await;
-    post(
-        &app,
-        &browser(),
-        "account/sign-up",
-        &[("email", "ana@example.com"), ("password", PASSWORD)],
-    )
-    .await;
+    as_ana(&app, &browser(), "account/sign-up").await;
     let planted = "attacker-chosen-session-value-0123456789";
     let victim = reqwest::Client::builder().build().unwrap();
     let response = victim
@@ -181,20 +168,8 @@ async fn a_session_id_planted_before_sign_in_is_never_signed_in(pool: PgPool) {
 async fn idle_sessions_end_and_sign_out_everywhere_ends_them_all(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (phone, laptop) = (browser(), browser());
-    post(
-        &app,
-        &phone,
-        "account/sign-up",
-        &[("email", "ana@example.com"), ("password", PASSWORD)],
-    )
-    .await;
-    post(
-        &app,
-        &laptop,
-        "account/sign-in",
-        &[("email", "ana@example.com"), ("password", PASSWORD)],
-    )
-    .await;
+    as_ana(&app, &phone, "account/sign-up").await;
+    as_ana(&app, &laptop, "account/sign-in").await;
     assert_eq!(account(&app, &phone).await.0, 200);
     assert_eq!(account(&app, &laptop).await.0, 200);
     post(&app, &phone, "account/sign-out", &[("everywhere", "true")]).await;
@@ -206,13 +181,7 @@ async fn idle_sessions_end_and_sign_out_everywhere_ends_them_all(pool: PgPool) {
     );
 
     let tablet = browser();
-    post(
-        &app,
-        &tablet,
-        "account/sign-in",
-        &[("email", "ana@example.com"), ("password", PASSWORD)],
-    )
-    .await;
+    as_ana(&app, &tablet, "account/sign-in").await;
     assert_eq!(account(&app, &tablet).await.0, 200);
     // Eight days without a request (the idle limit is seven).
     sqlx::query("update customer_session set last_seen_at = now() - interval '8 days'")
@@ -228,13 +197,7 @@ async fn order_history_shows_only_the_accounts_own_orders(pool: PgPool) {
     let (sku, _) = app.sku_with_stock(3).await;
     // Ana signs up, then checks out in the same browser.
     let ana = Shopper::new(&app);
-    let (status, _) = post(
-        &app,
-        &ana.client,
-        "account/sign-up",
-        &[("email", "ana@example.com"), ("password", PASSWORD)],
-    )
-    .await;
+    let (status, _) = as_ana(&app, &ana.client, "account/sign-up").await;
     assert!(status.is_success());
     let (key, fp) = ana.ready(&sku, 1, "").await;
     let placed: serde_json::Value = ana.place(&key, &fp).await.json().await.unwrap();
