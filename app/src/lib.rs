@@ -16,9 +16,13 @@ use components::error_view::NotFoundPage;
 use components::layout::{Footer, Header};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, MetaTags};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
-use pages::account::{AccountPage, SignInPage, SignUpPage};
+use pages::account::{
+    AccountPage, AccountSettingsPage, AddressesPage, ForgotPasswordPage, ResetPasswordPage,
+    SignInPage, SignUpPage,
+};
+use pages::admin::{AdminHome, AdminLayout};
 use pages::checkout::{contact::CheckoutPage, review::ReviewPage, shipping::ShippingPage};
 use pages::{
     cart::CartPage, category::CategoryPage, home::HomePage, order::OrderPage, product::ProductPage,
@@ -79,6 +83,14 @@ fn Storefront() -> impl IntoView {
                 <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("account"), StaticSegment("sign-in")) view=SignInPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("account"), StaticSegment("sign-up")) view=SignUpPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("account"), StaticSegment("forgot")) view=ForgotPasswordPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("account"), StaticSegment("reset")) view=ResetPasswordPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("account"), StaticSegment("settings")) view=AccountSettingsPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("account"), StaticSegment("addresses")) view=AddressesPage ssr=SsrMode::Async/>
+                // The admin area: every page under /admin renders inside the guarded layout.
+                <ParentRoute path=StaticSegment("admin") view=AdminLayout ssr=SsrMode::Async>
+                    <Route path=StaticSegment("") view=AdminHome/>
+                </ParentRoute>
             </Routes>
         </main>
         <Footer/>

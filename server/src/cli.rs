@@ -8,6 +8,8 @@ commands:
   worker                    run background jobs only (emails, expiry, webhooks); scale these apart from web servers
   jobs dead                 list jobs that failed every try
   jobs retry ID | --all     queue dead jobs again with a fresh set of tries
+  create-admin --email E    make the account with email E an admin, creating it if there is none (its password
+                            from standard input when piped, else a generated one printed once)
   migrate                   apply database migrations and exit
   seed --demo               load the deterministic demo catalog (replaces the catalog)
   seed --products N         add N generated products (up to 1,000,000) for scale tests
@@ -20,6 +22,7 @@ pub enum Command {
     Seed(SeedArgs),
     Worker,
     Jobs(JobsCommand),
+    CreateAdmin { email: String },
     Help,
 }
 
@@ -55,6 +58,10 @@ pub fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> 
                     .ok_or_else(|| format!("jobs retry takes a job id or --all, not {id:?}"))?,
             ))),
             _ => return Err("jobs takes dead, or retry ID | --all".into()),
+        },
+        Some("create-admin") => match (args.next().as_deref(), args.next()) {
+            (Some("--email"), Some(email)) => Command::CreateAdmin { email },
+            _ => return Err("create-admin takes --email EMAIL".into()),
         },
         Some("help" | "--help" | "-h") => Command::Help,
         Some("seed") => match (args.next().as_deref(), args.next()) {
@@ -102,6 +109,12 @@ mod tests {
         );
         assert_eq!(p("seed --demo"), Ok(Command::Seed(SeedArgs::Demo)));
         assert_eq!(
+            p("create-admin --email boss@shop.test"),
+            Ok(Command::CreateAdmin {
+                email: "boss@shop.test".into()
+            })
+        );
+        assert_eq!(
             p("seed --products 1000"),
             Ok(Command::Seed(SeedArgs::Products(1000)))
         );
@@ -116,6 +129,8 @@ mod tests {
             "seed --products 0",
             "seed --products 1000001",
             "nope",
+            "create-admin",
+            "create-admin boss@shop.test",
             "migrate now",
             "jobs",
             "jobs retry",

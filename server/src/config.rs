@@ -70,6 +70,13 @@ pub struct Config {
     /// (`BAZAAR_RATE_LIMIT_ORDERS_PER_MINUTE`, 10); 0 turns one off. `BAZAAR_TRUSTED_PROXIES`: addresses or
     /// networks whose `X-Forwarded-For` is believed.
     pub rate_limits: crate::http::rate_limit::Limits,
+    /// Per account, per hour: sign-in and sign-up attempts per email
+    /// (`BAZAAR_RATE_LIMIT_SIGN_IN_PER_ACCOUNT_PER_HOUR`, 30), password-reset emails per email
+    /// (`BAZAAR_RATE_LIMIT_RESET_PER_ACCOUNT_PER_HOUR`, 5), orders per account or guest email
+    /// (`BAZAAR_RATE_LIMIT_ORDERS_PER_ACCOUNT_PER_HOUR`, 30); 0 turns one off.
+    pub account_limits: app::server::limits::AccountLimitsConfig,
+    /// How long a password-reset link works (`BAZAAR_PASSWORD_RESET_MINUTES`, 60).
+    pub password_reset_minutes: u32,
     /// Keys that seal addresses at rest (`BAZAAR_DATA_KEYS=1:<base64 of 32 bytes>,…`, current one
     /// `BAZAAR_DATA_KEY_ID`, default the highest). Required to serve or run jobs; never printed.
     pub data_keys: Option<std::sync::Arc<app::server::crypto::DataKeys>>,
@@ -281,6 +288,7 @@ impl Config {
         if let Some(id) = get("BAZAAR_WORKER_ID") {
             worker.id = id;
         }
+        // A count per minute or per hour, by the setting's name; 0 turns the limit off.
         let per_minute = |name: &'static str, default: u32| -> Result<_, ConfigError> {
             Ok(std::num::NonZeroU32::new(
                 parse::<u32>(name, get(name))?.unwrap_or(default),
@@ -308,6 +316,11 @@ impl Config {
             orders_per_ip_per_minute: per_minute("BAZAAR_RATE_LIMIT_ORDERS_PER_MINUTE", 10)?,
             sign_in_per_ip_per_minute: per_minute("BAZAAR_RATE_LIMIT_SIGN_IN_PER_MINUTE", 10)?,
             trusted_proxies,
+        };
+        let account_limits = app::server::limits::AccountLimitsConfig {
+            sign_in_per_hour: per_minute("BAZAAR_RATE_LIMIT_SIGN_IN_PER_ACCOUNT_PER_HOUR", 30)?,
+            password_reset_per_hour: per_minute("BAZAAR_RATE_LIMIT_RESET_PER_ACCOUNT_PER_HOUR", 5)?,
+            orders_per_hour: per_minute("BAZAAR_RATE_LIMIT_ORDERS_PER_ACCOUNT_PER_HOUR", 30)?,
         };
         let data_keys = match get("BAZAAR_DATA_KEYS") {
             None => None,
@@ -364,6 +377,15 @@ impl Config {
             tls,
             data_keys,
             rate_limits,
+            account_limits,
+            password_reset_minutes: positive(
+                "BAZAAR_PASSWORD_RESET_MINUTES",
+                parse(
+                    "BAZAAR_PASSWORD_RESET_MINUTES",
+                    get("BAZAAR_PASSWORD_RESET_MINUTES"),
+                )?,
+            )?
+            .unwrap_or(60),
             mail,
             worker,
             worker_in_process: parse("BAZAAR_WORKER_IN_PROCESS", get("BAZAAR_WORKER_IN_PROCESS"))?

@@ -29,6 +29,7 @@ async fn main() -> std::process::ExitCode {
         cli::Command::Migrate => startup::migrate_only(&config).await,
         cli::Command::Worker => startup::worker(config).await,
         cli::Command::Jobs(command) => startup::jobs(&config, command).await,
+        cli::Command::CreateAdmin { email } => startup::create_admin(&config, &email).await,
         cli::Command::Seed(args) => seed::run(&config, args).await,
         cli::Command::Help => Ok(()),
     };

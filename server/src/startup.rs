@@ -104,6 +104,7 @@ pub fn state_from_pools(
     Ok(AppState {
         keys,
         payments: payments(config)?,
+        account_limits: account_limits(config),
         checkout_pool: pool.clone(),
         pool,
         read_pool: ReadPool(read_pool),
@@ -115,9 +116,26 @@ pub fn state_from_pools(
             reservation_minutes: config.reservation_minutes,
             session_idle_minutes: config.session_idle_minutes,
             session_max_days: config.session_max_days,
+            password_reset_minutes: config.password_reset_minutes,
         }),
         leptos_options,
     })
+}
+
+/// Per-account limits, with a task that forgets quiet accounts once a minute.
+fn account_limits(config: &Config) -> app::server::limits::AccountLimits {
+    let limits = app::server::limits::AccountLimits::new(&config.account_limits);
+    if let Ok(handle) = tokio::runtime::Handle::try_current() {
+        let sweep = limits.clone();
+        handle.spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                sweep.sweep();
+            }
+        });
+    }
+    limits
 }
 
 pub async fn serve(config: Config) -> Result<(), BoxError> {
@@ -236,6 +254,42 @@ pub async fn jobs(config: &Config, command: crate::cli::JobsCommand) -> Result<(
         }
     }
     Ok(())
+}
+
+/// `server create-admin --email E`: the first admin (or another one). An existing account keeps its password and
+/// becomes an admin. A new one takes its password from standard input when that is piped
+/// (`printf '%s\n' "$PASSWORD" | server create-admin --email E`); at a terminal a strong one is generated and
+/// printed once, to be changed at /account/settings.
+pub async fn create_admin(config: &Config, email: &str) -> Result<(), BoxError> {
+    use std::io::{BufRead, IsTerminal};
+    let pool = connect(config.database_url.expose(), 2).await?;
+    if config.run_migrations {
+        MIGRATOR.run(&pool).await?;
+    }
+    let stdin = std::io::stdin();
+    let (password, generated) = if stdin.is_terminal() {
+        (generated_password(), true)
+    } else {
+        let mut line = String::new();
+        stdin.lock().read_line(&mut line)?;
+        (line.trim_end_matches(['\r', '\n']).to_string(), false)
+    };
+    let created = app::server::accounts::create_admin(&pool, email, Some(&password))
+        .await
+        .map_err(|e| format!("create-admin: {e}"))?;
+    match (created, generated) {
+        (false, _) => println!("{email} already had an account: it is now an admin (its password is unchanged)"),
+        (true, false) => println!("created admin account {email}"),
+        (true, true) => println!(
+            "created admin account {email} with the password below; sign in and change it at /account/settings\n{password}"
+        ),
+    }
+    Ok(())
+}
+
+/// 122 bits from the OS's random source (a v4 UUID), as 32 hex digits.
+fn generated_password() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
 }
 
 /// SIGTERM (what a deploy sends) or Ctrl-C. axum then stops accepting and finishes in-flight requests.

@@ -1,7 +1,11 @@
-//! Accounts: sign up, sign in, sign out (here or everywhere), and the account with its orders. Plain form posts
-//! land on the account page; the app's own calls get JSON.
+//! Accounts: sign up, sign in, sign out (here or everywhere), password reset and change, email change, the
+//! address book, and the account with its orders. Plain form posts land on a page (the account, or back with the
+//! error); the app's own calls get JSON.
 
-use crate::domain::account::AccountView;
+// The address form posts its fields flat (see checkout.rs).
+#![allow(clippy::too_many_arguments)]
+
+use crate::domain::account::{AccountView, SavedAddress};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -15,11 +19,22 @@ fn start(state: &crate::server::AppState, token: &str) {
     }
 }
 
+/// The signed-in account, or `SignInRequired`.
+#[cfg(feature = "ssr")]
+async fn signed_in(
+    state: &crate::server::AppState,
+) -> Result<crate::server::accounts::Session, AppError> {
+    crate::server::context::session(state)
+        .await?
+        .ok_or(AppError::SignInRequired)
+}
+
 #[server(prefix = "/api", endpoint = "account/sign-up")]
 pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
-    use crate::server::{accounts, context};
+    use crate::server::{accounts, context, cookies};
     let state = context::state()?;
-    let token = accounts::sign_up(&state, &email, &password).await?;
+    let guest_cart = cookies::cart_token(&context::headers());
+    let token = accounts::sign_up(&state, &email, &password, guest_cart).await?;
     start(&state, &token);
     Ok(())
 }
@@ -28,8 +43,11 @@ pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     use crate::server::{accounts, context, cookies};
     let state = context::state()?;
-    let previous = cookies::session_token(&context::headers());
-    let token = accounts::sign_in(&state, &email, &password, previous.as_deref()).await?;
+    let headers = context::headers();
+    let previous = cookies::session_token(&headers);
+    let guest_cart = cookies::cart_token(&headers);
+    let token =
+        accounts::sign_in(&state, &email, &password, previous.as_deref(), guest_cart).await?;
     start(&state, &token);
     Ok(())
 }
@@ -47,6 +65,7 @@ pub async fn sign_out(#[server(default)] everywhere: Option<String>) -> Result<(
         accounts::sign_out(&state, &token).await?;
     }
     cookies::set_session_cookie(None, 0, state.config.secure_cookies);
+    cookies::clear_cart_cookie(state.config.secure_cookies);
     if context::is_plain_form_post() {
         leptos_axum::redirect("/");
     }
@@ -55,12 +74,142 @@ pub async fn sign_out(#[server(default)] everywhere: Option<String>) -> Result<(
 
 #[server(prefix = "/api", endpoint = "account")]
 pub async fn get_account() -> Result<AccountView, AppError> {
+    use crate::server::{accounts, context};
+    let state = context::state()?;
+    let session = signed_in(&state).await?;
+    accounts::view(&state, &session).await
+}
+
+/// Sends a reset link if the email has an account; the answer is the same either way.
+#[server(prefix = "/api", endpoint = "account/forgot")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    use crate::server::{accounts, context};
+    let state = context::state()?;
+    accounts::request_password_reset(&state, &email).await?;
+    if context::is_plain_form_post() {
+        leptos_axum::redirect("/account/forgot?sent=1");
+    }
+    Ok(())
+}
+
+/// Whether a reset link still works, for the page that asks for the new password.
+#[server(prefix = "/api", endpoint = "account/reset-check")]
+pub async fn check_reset_token(token: String) -> Result<bool, AppError> {
+    use crate::server::{accounts, context};
+    let state = context::state()?;
+    accounts::reset_token_is_valid(&state, token.trim()).await
+}
+
+/// Sets a new password with a reset link's token, and signs in.
+#[server(prefix = "/api", endpoint = "account/reset")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    use crate::server::{accounts, context};
+    let state = context::state()?;
+    let session_token = accounts::reset_password(&state, token.trim(), &password).await?;
+    start(&state, &session_token);
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "account/password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
     use crate::server::{accounts, context, cookies};
     let state = context::state()?;
-    let session = accounts::require(
-        &state,
-        cookies::session_token(&context::headers()).as_deref(),
-    )
-    .await?;
-    accounts::view(&state, &session).await
+    let session = signed_in(&state).await?;
+    let token = cookies::session_token(&context::headers()).unwrap_or_default();
+    accounts::change_password(&state, &session, &token, &current_password, &new_password).await?;
+    context::redirect_back_with("changed", "password", "password");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "account/email")]
+pub async fn change_email(password: String, email: String) -> Result<(), AppError> {
+    use crate::server::{accounts, context};
+    let state = context::state()?;
+    let session = signed_in(&state).await?;
+    accounts::change_email(&state, &session, &password, &email).await?;
+    context::redirect_back_with("changed", "email", "email");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "account/addresses")]
+pub async fn list_addresses() -> Result<Vec<SavedAddress>, AppError> {
+    use crate::server::{addresses, context};
+    let state = context::state()?;
+    let session = signed_in(&state).await?;
+    addresses::list(&state, &session).await
+}
+
+/// An address id from a form: anything but a positive number is not found.
+#[cfg(feature = "ssr")]
+fn address_id(raw: &str) -> Result<i64, AppError> {
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(AppError::NotFound)
+}
+
+/// Adds an address, or changes the one with `id`.
+#[server(prefix = "/api", endpoint = "account/addresses/save")]
+pub async fn save_address(
+    #[server(default)] id: Option<String>,
+    name: String,
+    line1: String,
+    line2: String,
+    city: String,
+    postal_code: String,
+    country: String,
+    phone: String,
+    #[server(default)] make_default: Option<String>,
+) -> Result<i64, AppError> {
+    use crate::domain::address::AddressInput;
+    use crate::server::{addresses, context};
+    let state = context::state()?;
+    let session = signed_in(&state).await?;
+    let id = match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(raw) => Some(address_id(raw)?),
+        None => None,
+    };
+    let input = AddressInput {
+        name,
+        line1,
+        line2,
+        city,
+        postal_code,
+        country,
+        phone,
+    };
+    let make_default = make_default.is_some_and(|v| v == "true" || v == "on");
+    let id = addresses::save(&state, &session, id, &input, make_default).await?;
+    if context::is_plain_form_post() {
+        leptos_axum::redirect("/account/addresses?saved=1");
+    }
+    Ok(id)
+}
+
+#[server(prefix = "/api", endpoint = "account/addresses/delete")]
+pub async fn delete_address(id: String) -> Result<(), AppError> {
+    use crate::server::{addresses, context};
+    let state = context::state()?;
+    let session = signed_in(&state).await?;
+    addresses::delete(&state, &session, address_id(&id)?).await?;
+    if context::is_plain_form_post() {
+        leptos_axum::redirect("/account/addresses");
+    }
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "account/addresses/default")]
+pub async fn make_default_address(id: String) -> Result<(), AppError> {
+    use crate::server::{addresses, context};
+    let state = context::state()?;
+    let session = signed_in(&state).await?;
+    addresses::make_default(&state, &session, address_id(&id)?).await?;
+    if context::is_plain_form_post() {
+        leptos_axum::redirect("/account/addresses");
+    }
+    Ok(())
 }

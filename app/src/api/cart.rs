@@ -4,20 +4,20 @@ use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "cart")]
 pub async fn get_cart() -> Result<CartView, AppError> {
-    use crate::server::{cart, context, cookies};
+    use crate::server::{cart, context};
     let state = context::state()?;
-    cart::view(&state, cookies::cart_token(&context::headers())).await
+    cart::view(&state, context::cart_owner(&state).await?).await
 }
 
 /// `quantity` is a string so that "abc", "-1" and "1e9" get the same clear message as 0 or 1000.
 #[server(prefix = "/api", endpoint = "cart/add")]
 pub async fn add_to_cart(sku: String, quantity: String) -> Result<CartView, AppError> {
-    use crate::server::{cart, context, cookies};
+    use crate::server::{cart, context};
     let (sku, quantity) = parse_line(&sku, &quantity)?;
     let state = context::state()?;
     let cart = cart::change_line(
         &state,
-        cookies::cart_token(&context::headers()),
+        context::cart_owner(&state).await?,
         &sku,
         cart::Change::Add(quantity),
     )
@@ -29,12 +29,12 @@ pub async fn add_to_cart(sku: String, quantity: String) -> Result<CartView, AppE
 
 #[server(prefix = "/api", endpoint = "cart/update")]
 pub async fn update_cart_line(sku: String, quantity: String) -> Result<CartView, AppError> {
-    use crate::server::{cart, context, cookies};
+    use crate::server::{cart, context};
     let (sku, quantity) = parse_line(&sku, &quantity)?;
     let state = context::state()?;
     cart::change_line(
         &state,
-        cookies::cart_token(&context::headers()),
+        context::cart_owner(&state).await?,
         &sku,
         cart::Change::Set(quantity),
     )
@@ -43,10 +43,10 @@ pub async fn update_cart_line(sku: String, quantity: String) -> Result<CartView,
 
 #[server(prefix = "/api", endpoint = "cart/remove")]
 pub async fn remove_cart_line(sku: String) -> Result<CartView, AppError> {
-    use crate::server::{cart, context, cookies};
+    use crate::server::{cart, context};
     let sku = crate::domain::sku::Sku::parse(&sku)?;
     let state = context::state()?;
-    cart::remove_line(&state, cookies::cart_token(&context::headers()), &sku).await
+    cart::remove_line(&state, context::cart_owner(&state).await?, &sku).await
 }
 
 /// The cart forms' two fields, parsed. Shared with the browser, which runs it before sending for instant feedback.

@@ -17,22 +17,36 @@ pub struct CheckoutPageData {
     pub idempotency_key: String,
     /// Set when the shop takes cards: the provider's script and key for its card fields.
     pub card: Option<CardSetup>,
+    /// Signed in, before any address is entered: the account's email and default saved address, to start from.
+    pub account_email: Option<String>,
+    pub saved_address: Option<crate::domain::address::Address>,
 }
 
 #[server(prefix = "/api", endpoint = "checkout")]
 pub async fn get_checkout() -> Result<CheckoutPageData, AppError> {
-    use crate::server::{checkout, context, cookies};
+    use crate::server::{addresses, checkout, context};
     let state = context::state()?;
+    let session = context::checkout_session(&state).await?;
     let summary = checkout::summary(
         &state,
-        cookies::cart_token(&context::headers()),
+        context::owner_of(session.as_ref()),
         chrono::Utc::now().timestamp(),
     )
     .await?;
+    // Signed in and nothing entered yet: start from the account's email and default address.
+    let (account_email, saved_address) = match &session {
+        Some(session) if summary.address.is_none() => (
+            Some(session.email.clone()),
+            addresses::default_address(&state, session).await?,
+        ),
+        _ => (None, None),
+    };
     Ok(CheckoutPageData {
         summary,
         idempotency_key: uuid::Uuid::new_v4().to_string(),
         card: state.payments.card_setup(),
+        account_email,
+        saved_address,
     })
 }
 
@@ -48,7 +62,7 @@ pub async fn save_checkout_contact(
     phone: String,
 ) -> Result<(), AppError> {
     use crate::domain::address::AddressInput;
-    use crate::server::{checkout, context, cookies};
+    use crate::server::{checkout, context};
     let state = context::state()?;
     let address = AddressInput {
         name,
@@ -61,7 +75,7 @@ pub async fn save_checkout_contact(
     };
     checkout::save_contact(
         &state,
-        cookies::cart_token(&context::headers()),
+        context::checkout_owner(&state).await?,
         &email,
         &address,
     )
@@ -75,11 +89,11 @@ pub async fn save_checkout_shipping(
     shipping_method: String,
     discount_code: String,
 ) -> Result<(), AppError> {
-    use crate::server::{checkout, context, cookies};
+    use crate::server::{checkout, context};
     let state = context::state()?;
     checkout::save_shipping(
         &state,
-        cookies::cart_token(&context::headers()),
+        context::checkout_owner(&state).await?,
         &shipping_method,
         &discount_code,
         chrono::Utc::now().timestamp(),
@@ -99,7 +113,7 @@ pub async fn place_order(
     #[server(default)] card_token: Option<String>,
 ) -> Result<PlacedOrder, AppError> {
     use crate::domain::checkout::{CardToken, PaymentMethod};
-    use crate::server::{checkout, context, cookies, orders, payments};
+    use crate::server::{checkout, context, orders, payments};
     let key = uuid::Uuid::parse_str(idempotency_key.trim()).map_err(|_| {
         AppError::invalid(
             "checkout",
@@ -120,16 +134,10 @@ pub async fn place_order(
         }
         PaymentMethod::Manual => None,
     };
-    let headers = context::headers();
-    // Signed in: the order joins the account's history.
-    let customer =
-        crate::server::accounts::current(&state, cookies::session_token(&headers).as_deref())
-            .await?
-            .map(|s| s.customer_id);
+    // Signed in: the account's cart, and the order joins the account's history.
     let placed = checkout::place_order(
         &state,
-        cookies::cart_token(&headers),
-        customer,
+        context::checkout_owner(&state).await?,
         key,
         fingerprint.trim(),
         payment,

@@ -3,6 +3,7 @@
 //! rendered by the old version of a blue-green pair still posts to a route the new one has.
 
 pub mod account;
+pub mod admin;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;

@@ -1,5 +1,6 @@
 //! Reusable pieces of UI.
 
+pub mod address_fields;
 pub mod address_validation;
 pub mod card_fields;
 pub mod cart_state;

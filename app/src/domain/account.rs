@@ -104,6 +104,15 @@ pub struct AccountView {
     pub orders: Vec<AccountOrder>,
 }
 
+/// An address in the account's address book.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedAddress {
+    pub id: i64,
+    pub address: super::address::Address,
+    /// Offered first at checkout.
+    pub is_default: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

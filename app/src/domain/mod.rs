@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod address;
+pub mod admin;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;

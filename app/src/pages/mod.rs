@@ -1,6 +1,7 @@
 //! One routed page per file.
 
 pub mod account;
+pub mod admin;
 pub mod cart;
 pub mod category;
 pub mod checkout;

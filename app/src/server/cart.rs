@@ -10,16 +10,38 @@ use crate::domain::sku::Sku;
 use crate::error::AppError;
 use uuid::Uuid;
 
+/// Whose cart a request uses: a signed-in shopper's is the account's (on every device), a guest's is the one
+/// behind the cart cookie. A guest token never reaches an account's cart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CartOwner {
+    Guest(Option<Uuid>),
+    Customer(i64),
+}
+
+impl CartOwner {
+    pub fn customer_id(self) -> Option<i64> {
+        match self {
+            CartOwner::Customer(id) => Some(id),
+            CartOwner::Guest(_) => None,
+        }
+    }
+}
+
 #[tracing::instrument(skip_all)]
-pub async fn view(state: &AppState, token: Option<Uuid>) -> Result<CartView, AppError> {
-    let Some(token) = token else {
+pub async fn view(state: &AppState, owner: CartOwner) -> Result<CartView, AppError> {
+    if owner == CartOwner::Guest(None) {
         return Ok(CartView::empty(state.config.currency));
-    };
-    let cart_id = db::id_by_token(&state.pool, token)
+    }
+    let mut conn = state
+        .pool
+        .acquire()
         .await
-        .map_err(internal("finding cart"))?;
-    match cart_id {
-        Some(cart_id) => view_by_id(state, cart_id).await,
+        .map_err(internal("connecting for the cart"))?;
+    match db::find(&mut conn, owner)
+        .await
+        .map_err(internal("finding cart"))?
+    {
+        Some(cart_id) => view_on(&mut conn, cart_id, state.config.currency).await,
         None => Ok(CartView::empty(state.config.currency)),
     }
 }
@@ -80,7 +102,7 @@ pub enum Change {
 #[tracing::instrument(skip_all, fields(sku = %sku))]
 pub async fn change_line(
     state: &AppState,
-    token: Option<Uuid>,
+    owner: CartOwner,
     sku: &Sku,
     change: Change,
 ) -> Result<CartView, AppError> {
@@ -94,20 +116,19 @@ pub async fn change_line(
         .map_err(internal("loading variant"))?
         .ok_or_else(|| AppError::invalid("sku", "That product is no longer available."))?;
 
-    let existing_cart = match token {
-        Some(token) => db::lock_by_token(&mut tx, token)
-            .await
-            .map_err(internal("locking cart"))?,
-        None => None,
-    };
+    let existing_cart = db::lock(&mut tx, owner)
+        .await
+        .map_err(internal("locking cart"))?;
     let cart_id = match existing_cart {
         Some(id) => id,
         None => {
             let token = Uuid::new_v4();
-            let id = db::insert(&mut tx, token)
+            let id = db::insert(&mut tx, token, owner)
                 .await
                 .map_err(internal("creating cart"))?;
-            cookies::set_cart_cookie(token, state.config.secure_cookies);
+            if let CartOwner::Guest(_) = owner {
+                cookies::set_cart_cookie(token, state.config.secure_cookies);
+            }
             id
         }
     };
@@ -158,18 +179,15 @@ pub async fn change_line(
 #[tracing::instrument(skip_all, fields(sku = %sku))]
 pub async fn remove_line(
     state: &AppState,
-    token: Option<Uuid>,
+    owner: CartOwner,
     sku: &Sku,
 ) -> Result<CartView, AppError> {
-    let Some(token) = token else {
-        return Ok(CartView::empty(state.config.currency));
-    };
     let mut tx = state
         .pool
         .begin()
         .await
         .map_err(internal("starting cart transaction"))?;
-    let Some(cart_id) = db::lock_by_token(&mut tx, token)
+    let Some(cart_id) = db::lock(&mut tx, owner)
         .await
         .map_err(internal("locking cart"))?
     else {
@@ -189,4 +207,42 @@ pub async fn remove_line(
     }
     tx.commit().await.map_err(internal("committing cart"))?;
     view_by_id(state, cart_id).await
+}
+
+/// At sign-in: the guest cart behind `guest` joins the account's cart (quantities capped by stock), or becomes the
+/// account's cart when it has none. A token that names no guest cart changes nothing.
+#[tracing::instrument(skip_all, fields(customer = customer_id))]
+pub async fn merge_guest_cart(
+    state: &AppState,
+    guest: Option<Uuid>,
+    customer_id: i64,
+) -> Result<(), AppError> {
+    let Some(guest) = guest else {
+        return Ok(());
+    };
+    let max = i32::try_from(Quantity::MAX).unwrap_or(i32::MAX);
+    let mut tx = state
+        .pool
+        .begin()
+        .await
+        .map_err(internal("starting cart merge"))?;
+    // Lock the account's cart first, then the guest's: the order every cart change uses (one cart at a time).
+    let account = db::lock(&mut tx, CartOwner::Customer(customer_id))
+        .await
+        .map_err(internal("locking account cart"))?;
+    let Some(guest_id) = db::lock(&mut tx, CartOwner::Guest(Some(guest)))
+        .await
+        .map_err(internal("locking guest cart"))?
+    else {
+        return Ok(());
+    };
+    match account {
+        Some(account_id) => db::merge(&mut tx, guest_id, account_id, max)
+            .await
+            .map_err(internal("merging carts"))?,
+        None => db::give_to(&mut tx, guest_id, customer_id)
+            .await
+            .map_err(internal("adopting a guest cart"))?,
+    }
+    tx.commit().await.map_err(internal("committing cart merge"))
 }

@@ -2,6 +2,7 @@
 //! computed here from the database; the browser only sends what the shopper typed or chose, plus the review
 //! page's idempotency key and the fingerprint of the summary it showed.
 
+use super::cart::CartOwner;
 use super::crypto::{Column, DataKeys};
 use super::db::cart as cart_db;
 use super::db::checkout as db;
@@ -26,9 +27,8 @@ fn empty_cart() -> AppError {
 }
 
 /// The cart behind the cookie, locked for this transaction; an error when there is none or it is empty.
-async fn lock_cart(conn: &mut PgConnection, token: Option<Uuid>) -> Result<i64, AppError> {
-    let token = token.ok_or_else(empty_cart)?;
-    cart_db::lock_by_token(conn, token)
+async fn lock_cart(conn: &mut PgConnection, owner: CartOwner) -> Result<i64, AppError> {
+    cart_db::lock(conn, owner)
         .await
         .map_err(internal("locking cart"))?
         .ok_or_else(empty_cart)
@@ -142,9 +142,8 @@ async fn load_checkout(
 }
 
 /// The cart behind the cookie, without locking it: for steps that only read it or save the checkout beside it.
-async fn find_cart(conn: &mut PgConnection, token: Option<Uuid>) -> Result<i64, AppError> {
-    let token = token.ok_or_else(empty_cart)?;
-    cart_db::id_by_token(conn, token)
+async fn find_cart(conn: &mut PgConnection, owner: CartOwner) -> Result<i64, AppError> {
+    cart_db::find(conn, owner)
         .await
         .map_err(internal("finding cart"))?
         .ok_or_else(empty_cart)
@@ -164,14 +163,14 @@ async fn checkout_conn(
 #[tracing::instrument(skip_all)]
 pub async fn save_contact(
     state: &AppState,
-    token: Option<Uuid>,
+    owner: CartOwner,
     email: &str,
     address: &AddressInput,
 ) -> Result<(), AppError> {
     let email = Email::parse(email)?;
     let address = address.parse()?;
     let mut conn = checkout_conn(state).await?;
-    let cart_id = find_cart(&mut conn, token).await?;
+    let cart_id = find_cart(&mut conn, owner).await?;
     if !cart_db::has_lines(&mut conn, cart_id)
         .await
         .map_err(internal("reading cart"))?
@@ -198,13 +197,13 @@ pub async fn save_contact(
 #[tracing::instrument(skip_all)]
 pub async fn save_shipping(
     state: &AppState,
-    token: Option<Uuid>,
+    owner: CartOwner,
     method: &str,
     discount_code: &str,
     now: i64,
 ) -> Result<(), AppError> {
     let mut conn = checkout_conn(state).await?;
-    let cart_id = find_cart(&mut conn, token).await?;
+    let cart_id = find_cart(&mut conn, owner).await?;
     let (_, address) = load_checkout(&mut conn, &state.keys, cart_id).await?;
     let address =
         address.ok_or_else(|| AppError::invalid("address", "Please enter your address first."))?;
@@ -242,11 +241,11 @@ pub async fn save_shipping(
 /// computes it again under the cart's lock.
 pub async fn summary(
     state: &AppState,
-    token: Option<Uuid>,
+    owner: CartOwner,
     now: i64,
 ) -> Result<CheckoutSummary, AppError> {
     let mut conn = checkout_conn(state).await?;
-    let cart_id = find_cart(&mut conn, token).await?;
+    let cart_id = find_cart(&mut conn, owner).await?;
     summary_on(&mut conn, state, cart_id, now).await
 }
 
@@ -347,8 +346,7 @@ fn random_token() -> String {
 #[tracing::instrument(skip_all, fields(key = %key))]
 pub async fn place_order(
     state: &AppState,
-    token: Option<Uuid>,
-    customer_id: Option<i64>,
+    owner: CartOwner,
     key: Uuid,
     reviewed_fingerprint: &str,
     payment: PaymentMethod,
@@ -384,7 +382,7 @@ pub async fn place_order(
         };
     }
 
-    let cart_id = lock_cart(&mut tx, token).await?;
+    let cart_id = lock_cart(&mut tx, owner).await?;
     let summary = summary_on(&mut tx, state, cart_id, now).await?;
     let (Some(totals), Some(email), Some(address), Some(method)) = (
         summary.totals,
@@ -402,6 +400,15 @@ pub async fn place_order(
             message: "Your cart or its prices changed since you reviewed it. Please check your order again.".into(),
         });
     }
+
+    // Per account (or per guest email): many orders quickly from one shopper are card testing or a runaway script.
+    let limit_key = match owner {
+        CartOwner::Customer(id) => format!("customer:{id}"),
+        CartOwner::Guest(_) => email.to_string(),
+    };
+    state
+        .account_limits
+        .check(super::limits::AccountAction::PlaceOrder, &limit_key)?;
 
     // The discount: re-checked and counted under its row lock.
     let mut discount_id = None;
@@ -469,7 +476,7 @@ pub async fn place_order(
             payment_method: payment.as_str(),
             email,
             shipping_address_enc: &sealed_address,
-            customer_id,
+            customer_id: owner.customer_id(),
             shipping_method: method,
             currency: totals.total.currency.code(),
             tax_inclusive: totals.prices_include_tax,

@@ -18,6 +18,56 @@ pub fn headers() -> http::HeaderMap {
         .unwrap_or_default()
 }
 
+/// The signed-in account of this request, if its session cookie names a live session.
+pub async fn session(state: &AppState) -> Result<Option<super::accounts::Session>, AppError> {
+    session_on(state, &state.pool).await
+}
+
+/// [`session`], read on checkout's own pool (checkout keeps working when the main pool is busy).
+pub async fn checkout_session(
+    state: &AppState,
+) -> Result<Option<super::accounts::Session>, AppError> {
+    session_on(state, &state.checkout_pool).await
+}
+
+async fn session_on(
+    state: &AppState,
+    pool: &sqlx::PgPool,
+) -> Result<Option<super::accounts::Session>, AppError> {
+    let token = super::cookies::session_token(&headers());
+    super::accounts::current_on(state, pool, token.as_deref()).await
+}
+
+/// Whose cart a request with this session uses: the account's, or the guest cart behind the cookie.
+pub fn owner_of(session: Option<&super::accounts::Session>) -> super::cart::CartOwner {
+    use super::cart::CartOwner;
+    match session {
+        Some(session) => CartOwner::Customer(session.customer_id),
+        None => CartOwner::Guest(super::cookies::cart_token(&headers())),
+    }
+}
+
+/// Whose cart this request uses.
+pub async fn cart_owner(state: &AppState) -> Result<super::cart::CartOwner, AppError> {
+    Ok(owner_of(session(state).await?.as_ref()))
+}
+
+/// [`cart_owner`], with the session read on checkout's own pool.
+pub async fn checkout_owner(state: &AppState) -> Result<super::cart::CartOwner, AppError> {
+    Ok(owner_of(checkout_session(state).await?.as_ref()))
+}
+
+/// Tells the client when to try again (`Retry-After`, whole seconds) on the current response, if there is one.
+pub fn set_retry_after(wait: std::time::Duration) {
+    let secs = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&secs.to_string()),
+    ) {
+        response.insert_header(http::header::RETRY_AFTER, value);
+    }
+}
+
 /// Was this request a plain HTML form post (no JavaScript)? Leptos then answers with a redirect.
 pub fn is_plain_form_post() -> bool {
     headers()

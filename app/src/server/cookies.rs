@@ -68,6 +68,18 @@ pub fn set_cart_cookie(token: Uuid, secure: bool) {
     }
 }
 
+/// Removes the cart cookie (at sign-out: the cart stays with the account, not with the browser).
+pub fn clear_cart_cookie(secure: bool) {
+    let secure = if secure { "; Secure" } else { "" };
+    let value = format!("{CART_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}");
+    if let (Some(response), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(&value),
+    ) {
+        response.append_header(SET_COOKIE, value);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,7 @@ const NONCE_LEN: usize = 12;
 pub enum Column {
     CheckoutAddress,
     OrderAddress,
+    SavedAddress,
 }
 
 impl Column {
@@ -24,6 +25,7 @@ impl Column {
         match self {
             Column::CheckoutAddress => b"bazaar:checkout.shipping_address",
             Column::OrderAddress => b"bazaar:customer_order.shipping_address",
+            Column::SavedAddress => b"bazaar:customer_address.address",
         }
     }
 }

@@ -2,6 +2,8 @@
 //! the `mod` line in lib.rs), so none of it, nor sqlx, reaches the browser bundle.
 
 pub mod accounts;
+pub mod addresses;
+pub mod admin;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
@@ -12,6 +14,7 @@ pub mod csp;
 pub mod db;
 pub mod email;
 pub mod jobs;
+pub mod limits;
 pub mod orders;
 pub mod passwords;
 pub mod payment;

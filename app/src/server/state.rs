@@ -20,6 +20,8 @@ pub struct ShopConfig {
     pub session_idle_minutes: u32,
     /// …and this long after sign-in, whatever the activity.
     pub session_max_days: u32,
+    /// How long a password-reset link works.
+    pub password_reset_minutes: u32,
 }
 
 impl Default for ShopConfig {
@@ -32,6 +34,7 @@ impl Default for ShopConfig {
             reservation_minutes: 15,
             session_idle_minutes: 60 * 24 * 7,
             session_max_days: 30,
+            password_reset_minutes: 60,
         }
     }
 }
@@ -53,7 +56,20 @@ pub struct AppState {
     /// How orders can be paid: manual always, cards when a provider is configured.
     #[from_ref(skip)]
     pub payments: super::payment::Payments,
+    /// Per-account rate limits (sign-in, password reset, orders).
+    #[from_ref(skip)]
+    pub account_limits: super::limits::AccountLimits,
     pub leptos_options: LeptosOptions,
+}
+
+impl AppState {
+    /// A connection to the primary; `Internal` (logged, with `what` it was for) when none can be had.
+    pub async fn conn(
+        &self,
+        what: &'static str,
+    ) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, crate::error::AppError> {
+        self.pool.acquire().await.map_err(super::internal(what))
+    }
 }
 
 /// A distinct type so axum's `FromRef` and the services cannot mix up the two pools.

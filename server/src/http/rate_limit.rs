@@ -46,9 +46,18 @@ fn is_order_write(path: &str) -> bool {
     path.starts_with("/api/checkout/place") || path.starts_with("/api/order/pay")
 }
 
-/// What counts as trying a password or making an account.
+/// What counts as trying a password, making an account or asking for a reset email.
 fn is_sign_in(path: &str) -> bool {
-    path.starts_with("/api/account/sign-in") || path.starts_with("/api/account/sign-up")
+    [
+        "/api/account/sign-in",
+        "/api/account/sign-up",
+        "/api/account/forgot",
+        "/api/account/reset",
+        "/api/account/password",
+        "/api/account/email",
+    ]
+    .iter()
+    .any(|p| path.starts_with(p))
 }
 
 /// Not limited: health checks, static files and the provider's signed webhooks.
@@ -254,7 +263,8 @@ mod tests {
         assert!(is_order_write("/api/order/pay"));
         assert!(!is_order_write("/api/cart/add"));
         assert!(is_sign_in("/api/account/sign-in") && is_sign_in("/api/account/sign-up"));
-        assert!(!is_sign_in("/api/account/sign-out"));
+        assert!(is_sign_in("/api/account/forgot") && is_sign_in("/api/account/reset"));
+        assert!(!is_sign_in("/api/account/sign-out") && !is_sign_in("/api/account/addresses"));
         assert!(is_exempt("/webhooks/stripe") && is_exempt("/pkg/bazaar.wasm"));
         assert!(!is_exempt("/checkout"));
     }

@@ -6,10 +6,10 @@ use crate::helpers::{spawn_app, TestApp};
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-const PASSWORD: &str = "correct horse battery";
+pub const PASSWORD: &str = "correct horse battery";
 
 /// A browser of its own (its own cookies).
-fn browser() -> reqwest::Client {
+pub fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .timeout(std::time::Duration::from_secs(30))
@@ -17,7 +17,7 @@ fn browser() -> reqwest::Client {
         .unwrap()
 }
 
-async fn post(
+pub async fn post(
     app: &TestApp,
     client: &reqwest::Client,
     endpoint: &str,
@@ -44,7 +44,7 @@ async fn as_ana(app: &TestApp, client: &reqwest::Client, endpoint: &str) -> (Sta
     .await
 }
 
-async fn account(app: &TestApp, client: &reqwest::Client) -> (StatusCode, serde_json::Value) {
+pub async fn account(app: &TestApp, client: &reqwest::Client) -> (StatusCode, serde_json::Value) {
     let (status, body) = post(app, client, "account", &[]).await;
     (status, serde_json::from_str(&body).unwrap_or_default())
 }

@@ -446,8 +446,7 @@ async fn unpaid_card_reservations_expire_and_return_the_stock(pool: PgPool) {
     let now = chrono::Utc::now();
     let placed = checkout::place_order(
         &state,
-        Some(token),
-        None,
+        app::server::cart::CartOwner::Guest(Some(token)),
         key.parse().unwrap(),
         &fp,
         PaymentMethod::Card,

@@ -60,6 +60,47 @@ pub fn smtp_sink() -> Option<(String, std::path::PathBuf)> {
     Some((addr, dir.into()))
 }
 
+/// Messages the sink received for `to`, decoded: (subject, plain text body).
+pub fn mail_to(dir: &std::path::Path, to: &str) -> Vec<(String, String)> {
+    use mailparse::MailHeaderMap;
+    let mut found = Vec::new();
+    for sub in ["new", "cur"] {
+        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let raw = std::fs::read(entry.path()).unwrap();
+            let Ok(mail) = mailparse::parse_mail(&raw) else {
+                continue;
+            };
+            let recipient = mail.headers.get_first_value("To").unwrap_or_default();
+            if !recipient.contains(to) {
+                continue;
+            }
+            let subject = mail.headers.get_first_value("Subject").unwrap_or_default();
+            let text = mail
+                .subparts
+                .iter()
+                .find(|p| p.ctype.mimetype == "text/plain")
+                .and_then(|p| p.get_body().ok())
+                .unwrap_or_default();
+            found.push((subject, text));
+        }
+    }
+    found
+}
+
+pub async fn wait_for_mail(dir: &std::path::Path, to: &str, n: usize) -> Vec<(String, String)> {
+    for _ in 0..300 {
+        let found = mail_to(dir, to);
+        if found.len() >= n {
+            return found;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    mail_to(dir, to)
+}
+
 /// The test database's URL, for a server or worker process of its own.
 pub fn database_url(pool: &PgPool) -> String {
     let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
@@ -110,7 +151,10 @@ pub async fn spawn_app_with(pool: PgPool, settings: &[(&str, &str)]) -> TestApp 
             // Every test client is 127.0.0.1: rate limits are off unless a test sets them.
             "BAZAAR_RATE_LIMIT_PER_MINUTE"
             | "BAZAAR_RATE_LIMIT_ORDERS_PER_MINUTE"
-            | "BAZAAR_RATE_LIMIT_SIGN_IN_PER_MINUTE" => Some("0".into()),
+            | "BAZAAR_RATE_LIMIT_SIGN_IN_PER_MINUTE"
+            | "BAZAAR_RATE_LIMIT_SIGN_IN_PER_ACCOUNT_PER_HOUR"
+            | "BAZAAR_RATE_LIMIT_RESET_PER_ACCOUNT_PER_HOUR"
+            | "BAZAAR_RATE_LIMIT_ORDERS_PER_ACCOUNT_PER_HOUR" => Some("0".into()),
             "DATABASE_URL" => Some("postgres://unused".into()),
             "BAZAAR_MEDIA_DIR" => Some(media.0.display().to_string()),
             "BAZAAR_PUBLIC_URL" => Some("http://shop.test".into()),

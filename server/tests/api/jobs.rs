@@ -2,7 +2,7 @@
 //! mid-job, and the emails jobs send (to the SMTP sink that scripts/test starts).
 
 use crate::checkout::Shopper;
-use crate::helpers::{database_url, smtp_sink, spawn_app, TestApp};
+use crate::helpers::{database_url, smtp_sink, spawn_app, wait_for_mail, TestApp};
 use app::server::jobs::worker::{Worker, WorkerConfig};
 use app::server::jobs::{self, kind, Handler, Job, JobError, NewJob, Registry};
 use app::server::payment::BoxFuture;
@@ -428,47 +428,6 @@ async fn a_killed_worker_loses_no_job_and_repeats_no_effect(pool: PgPool) {
     // The jobs the first worker held were run again by the second once their lease ran out.
     let rerun = scalar(&pool, "select count(*) from job where attempts > 1").await;
     assert!(rerun >= held, "{rerun} re-run, {held} held");
-}
-
-/// Messages the sink received for `to`, decoded: (subject, plain text body).
-fn mail_to(dir: &std::path::Path, to: &str) -> Vec<(String, String)> {
-    use mailparse::MailHeaderMap;
-    let mut found = Vec::new();
-    for sub in ["new", "cur"] {
-        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let raw = std::fs::read(entry.path()).unwrap();
-            let Ok(mail) = mailparse::parse_mail(&raw) else {
-                continue;
-            };
-            let recipient = mail.headers.get_first_value("To").unwrap_or_default();
-            if !recipient.contains(to) {
-                continue;
-            }
-            let subject = mail.headers.get_first_value("Subject").unwrap_or_default();
-            let text = mail
-                .subparts
-                .iter()
-                .find(|p| p.ctype.mimetype == "text/plain")
-                .and_then(|p| p.get_body().ok())
-                .unwrap_or_default();
-            found.push((subject, text));
-        }
-    }
-    found
-}
-
-async fn wait_for_mail(dir: &std::path::Path, to: &str, n: usize) -> Vec<(String, String)> {
-    for _ in 0..300 {
-        let found = mail_to(dir, to);
-        if found.len() >= n {
-            return found;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    mail_to(dir, to)
 }
 
 async fn manual_order(app: &TestApp, sku: &str, quantity: u32, email: &str) -> String {

@@ -1,5 +1,6 @@
 //! Integration tests: the real app on port 0 against a fresh PostgreSQL database per test (`#[sqlx::test]`).
 
+mod account_security;
 mod accounts;
 mod cart;
 mod catalog;

@@ -1,32 +1,125 @@
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-pub async fn insert(conn: &mut PgConnection, token: Uuid) -> sqlx::Result<i64> {
-    sqlx::query_scalar!(
-        "insert into cart (token) values ($1) returning cart_id",
-        token
-    )
-    .fetch_one(conn)
-    .await
+use crate::server::cart::CartOwner;
+
+/// A new cart for `owner`: a guest cart under a fresh token, or the account's cart (the existing one when two
+/// requests race to create it).
+pub async fn insert(conn: &mut PgConnection, token: Uuid, owner: CartOwner) -> sqlx::Result<i64> {
+    match owner {
+        CartOwner::Guest(_) => {
+            sqlx::query_scalar!(
+                "insert into cart (token) values ($1) returning cart_id",
+                token
+            )
+            .fetch_one(conn)
+            .await
+        }
+        CartOwner::Customer(customer_id) => {
+            sqlx::query_scalar!(
+                "insert into cart (token, customer_id) values ($1, $2)
+                 on conflict (customer_id) where customer_id is not null do update set updated_at = now()
+                 returning cart_id",
+                token,
+                customer_id
+            )
+            .fetch_one(conn)
+            .await
+        }
+    }
 }
 
-/// Locks the cart row, so that two requests changing one cart take turns.
-pub async fn lock_by_token(conn: &mut PgConnection, token: Uuid) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar!(
-        "select cart_id from cart where token = $1 for update",
-        token
-    )
-    .fetch_optional(conn)
-    .await
+/// The owner's cart, locked so that two requests changing one cart take turns. A guest token never reaches a
+/// cart that belongs to an account.
+pub async fn lock(conn: &mut PgConnection, owner: CartOwner) -> sqlx::Result<Option<i64>> {
+    match owner {
+        CartOwner::Guest(None) => Ok(None),
+        CartOwner::Guest(Some(token)) => {
+            sqlx::query_scalar!(
+                "select cart_id from cart where token = $1 and customer_id is null for update",
+                token
+            )
+            .fetch_optional(conn)
+            .await
+        }
+        CartOwner::Customer(customer_id) => {
+            sqlx::query_scalar!(
+                "select cart_id from cart where customer_id = $1 for update",
+                customer_id
+            )
+            .fetch_optional(conn)
+            .await
+        }
+    }
 }
 
-pub async fn id_by_token<'e>(
-    exec: impl sqlx::PgExecutor<'e>,
-    token: Uuid,
-) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar!("select cart_id from cart where token = $1", token)
-        .fetch_optional(exec)
-        .await
+/// The owner's cart, without locking it.
+pub async fn find(conn: &mut PgConnection, owner: CartOwner) -> sqlx::Result<Option<i64>> {
+    match owner {
+        CartOwner::Guest(None) => Ok(None),
+        CartOwner::Guest(Some(token)) => {
+            sqlx::query_scalar!(
+                "select cart_id from cart where token = $1 and customer_id is null",
+                token
+            )
+            .fetch_optional(conn)
+            .await
+        }
+        CartOwner::Customer(customer_id) => {
+            sqlx::query_scalar!(
+                "select cart_id from cart where customer_id = $1",
+                customer_id
+            )
+            .fetch_optional(conn)
+            .await
+        }
+    }
+}
+
+/// Gives a guest cart to an account that has none.
+pub async fn give_to(conn: &mut PgConnection, cart_id: i64, customer_id: i64) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update cart set customer_id = $2 where cart_id = $1",
+        cart_id,
+        customer_id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Adds the guest cart's lines to the account's cart: quantities add up, capped by what is available and by
+/// the per-line maximum, never lowering what the account's cart already held; sold-out lines are dropped. The
+/// guest's checkout details move along when the account's cart has none. Then the guest cart is deleted.
+pub async fn merge(conn: &mut PgConnection, guest: i64, into: i64, max: i32) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into cart_line (cart_id, variant_id, quantity)
+         select $2, g.variant_id, least(g.quantity, v.available, $3)
+         from cart_line g join variant v using (variant_id)
+         where g.cart_id = $1 and v.available > 0
+         on conflict (cart_id, variant_id) do update
+           set quantity = greatest(cart_line.quantity,
+                                   least(cart_line.quantity + excluded.quantity,
+                                         (select available from variant where variant_id = excluded.variant_id),
+                                         $3))",
+        guest,
+        into,
+        max
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update checkout set cart_id = $2
+         where cart_id = $1 and not exists (select 1 from checkout where cart_id = $2)",
+        guest,
+        into
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!("delete from cart where cart_id = $1", guest)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 pub async fn has_lines(conn: &mut PgConnection, cart_id: i64) -> sqlx::Result<bool> {

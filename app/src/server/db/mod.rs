@@ -2,6 +2,8 @@
 //! decide about transactions and which pool (primary or replica) a read goes to.
 
 pub mod account;
+pub mod address;
+pub mod admin;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;

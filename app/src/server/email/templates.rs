@@ -182,6 +182,29 @@ pub fn low_stock(shop: &str, to: &str, sku: &str, available: i64, threshold: i64
     }
 }
 
+/// A password-reset link, and what to do if the shopper did not ask for it.
+pub fn password_reset(shop: &str, to: &str, link: &str, minutes: u32) -> Email {
+    let text = format!(
+        "Someone (we hope you) asked to reset the password of your {shop} account.\n\n\
+         Choose a new password here within {minutes} minutes (the link works once):\n{link}\n\n\
+         If you did not ask for this, ignore this message: your password stays as it is.\n\n{shop}\n"
+    );
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family:sans-serif\"><p>Someone (we hope you) asked to reset \
+         the password of your {shop} account.</p><p><a href=\"{link}\">Choose a new password</a> within \
+         {minutes} minutes (the link works once).</p><p>If you did not ask for this, ignore this message: your \
+         password stays as it is.</p><p>{shop}</p></body></html>",
+        shop = escape(shop),
+        link = escape(link)
+    );
+    Email {
+        to: to.to_string(),
+        subject: format!("{shop}: reset your password"),
+        text,
+        html,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

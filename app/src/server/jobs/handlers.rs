@@ -39,6 +39,11 @@ pub fn registry(ctx: Arc<JobContext>) -> Registry {
             8,
             Arc::new(PaymentWebhook(ctx.clone())),
         )
+        .with(
+            kind::PASSWORD_RESET,
+            4,
+            Arc::new(PasswordReset(ctx.clone())),
+        )
         .with(kind::NOOP, 16, Arc::new(Noop(ctx.state.pool.clone())))
 }
 
@@ -97,6 +102,36 @@ impl Handler for LowStock {
             let email =
                 templates::low_stock(&mailer.shop_name, &mailer.staff, &sku, available, threshold);
             send_once(&self.0, &format!("email:stock.low:{}", job.id), job, email).await
+        })
+    }
+}
+
+/// Sends a reset link when the email has an account; nothing otherwise (the request looked the same either way).
+struct PasswordReset(Arc<JobContext>);
+
+impl Handler for PasswordReset {
+    fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<(), JobError>> {
+        Box::pin(async move {
+            let email: String = job.field("email")?;
+            let Some(reset) = crate::server::accounts::issue_reset(&self.0.state, &email).await?
+            else {
+                tracing::info!(
+                    job = job.id,
+                    "password reset asked for an email without an account"
+                );
+                return Ok(());
+            };
+            let mailer = &self.0.mailer;
+            let link = format!("{}/account/reset?token={}", mailer.public_url, reset.token);
+            let message =
+                templates::password_reset(&mailer.shop_name, &reset.to, &link, reset.minutes);
+            send_once(
+                &self.0,
+                &format!("email:password_reset:{}", job.id),
+                job,
+                message,
+            )
+            .await
         })
     }
 }

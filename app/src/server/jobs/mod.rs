@@ -23,6 +23,7 @@ pub mod kind {
     pub const STOCK_LOW: &str = "stock.low";
     pub const RESERVATION_EXPIRE: &str = "reservation.expire";
     pub const PAYMENT_WEBHOOK: &str = "payment.webhook";
+    pub const PASSWORD_RESET: &str = "account.password_reset";
     /// Does nothing but an optional sleep and database effect: for benchmarks, tests and checking a worker.
     pub const NOOP: &str = "noop";
 }

@@ -1,5 +1,16 @@
-//! The account pages: sign in, sign up, and the account with its order history. Plain forms: they work without
-//! JavaScript, and the server answers each with a redirect (to the account, or back with the error).
+//! The account pages: sign in, sign up, and the account with its order history; password reset, settings and the
+//! address book in their own files. Plain forms: they work without JavaScript, and the server answers each with a
+//! redirect (to the account, or back with the error).
+
+mod addresses;
+mod forgot;
+mod reset;
+mod settings;
+
+pub use addresses::AddressesPage;
+pub use forgot::ForgotPasswordPage;
+pub use reset::ResetPasswordPage;
+pub use settings::AccountSettingsPage;
 
 use crate::api::account::{get_account, SignIn, SignOut, SignUp};
 use crate::components::error_view::{ErrorTemplate, FormError};
@@ -9,12 +20,13 @@ use crate::error::AppError;
 use crate::pages::checkout::form_error;
 use leptos::prelude::*;
 
-const INPUT: &str = "mt-1 w-full rounded-md border border-stone-300 px-3 py-2";
-const BUTTON: &str = "rounded-md bg-stone-900 px-6 py-3 font-medium text-white hover:bg-stone-700";
+pub(super) const INPUT: &str = "mt-1 w-full rounded-md border border-stone-300 px-3 py-2";
+pub(super) const BUTTON: &str =
+    "rounded-md bg-stone-900 px-6 py-3 font-medium text-white hover:bg-stone-700";
 
 /// The email and password fields of the sign-in and sign-up forms.
 #[component]
-fn Credentials(new_password: bool) -> impl IntoView {
+pub(super) fn Credentials(new_password: bool) -> impl IntoView {
     let autocomplete = if new_password {
         "new-password"
     } else {
@@ -53,7 +65,8 @@ pub fn SignInPage() -> impl IntoView {
                 <Credentials new_password=false/>
                 <button type="submit" class=BUTTON>"Sign in"</button>
             </ActionForm>
-            <p class="mt-6 text-sm">"New here? "<a href="/account/sign-up" class="underline">"Create an account"</a></p>
+            <p class="mt-6 text-sm"><a href="/account/forgot" class="underline">"Forgot your password?"</a></p>
+            <p class="mt-2 text-sm">"New here? "<a href="/account/sign-up" class="underline">"Create an account"</a></p>
         </div>
     }
 }
@@ -88,17 +101,35 @@ pub fn AccountPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match account.await {
                         Ok(view) => Ok(view! { <AccountDetail account=view/> }.into_any()),
-                        Err(AppError::SignInRequired) => Ok(view! {
-                            <div class="mx-auto max-w-md">
-                                <h1 class="text-3xl font-bold tracking-tight">"Your account"</h1>
-                                <p class="mt-4">"Please "<a href="/account/sign-in" class="underline">"sign in"</a>" to see your account."</p>
-                            </div>
-                        }.into_any()),
+                        Err(AppError::SignInRequired) => Ok(view! { <SignInFirst title="Your account"/> }.into_any()),
                         Err(e) => Err(e),
                     }
                 })}
             </ErrorBoundary>
         </Suspense>
+    }
+}
+
+/// What an account page shows to a visitor who is not signed in.
+#[component]
+pub(super) fn SignInFirst(title: &'static str) -> impl IntoView {
+    view! {
+        <div class="mx-auto max-w-md" data-testid="sign-in-first">
+            <h1 class="text-3xl font-bold tracking-tight">{title}</h1>
+            <p class="mt-4">"Please "<a href="/account/sign-in" class="underline">"sign in"</a>" first."</p>
+        </div>
+    }
+}
+
+/// The account pages' links to one another.
+#[component]
+pub(super) fn AccountNav() -> impl IntoView {
+    view! {
+        <nav class="mt-4 flex flex-wrap gap-4 text-sm" aria-label="Account">
+            <a href="/account" class="underline">"Orders"</a>
+            <a href="/account/addresses" class="underline">"Addresses"</a>
+            <a href="/account/settings" class="underline">"Email and password"</a>
+        </nav>
     }
 }
 
@@ -110,6 +141,7 @@ fn AccountDetail(account: AccountView) -> impl IntoView {
     view! {
         <h1 class="text-3xl font-bold tracking-tight">"Your account"</h1>
         <p class="mt-2 text-stone-600" data-testid="account-email">{account.email}</p>
+        <AccountNav/>
         <h2 class="mt-8 text-xl font-semibold">"Orders"</h2>
         {if orders.is_empty() {
             view! { <p class="mt-2 text-stone-600">"No orders yet."</p> }.into_any()

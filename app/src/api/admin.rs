@@ -1,0 +1,31 @@
+//! The admin area's server functions. The role checks are in the services they call.
+
+use crate::domain::admin::AdminOverview;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[server(prefix = "/api", endpoint = "admin/overview")]
+pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
+    use crate::server::{admin, context};
+    let state = context::state()?;
+    let session = context::session(&state)
+        .await?
+        .ok_or(AppError::SignInRequired)?;
+    admin::overview(&state, &session).await
+}
+
+/// Makes an account a customer, staff or admin: admins only.
+#[server(prefix = "/api", endpoint = "admin/role")]
+pub async fn set_account_role(email: String, role: String) -> Result<(), AppError> {
+    use crate::domain::account::Role;
+    use crate::server::{accounts, context};
+    let state = context::state()?;
+    let session = context::session(&state)
+        .await?
+        .ok_or(AppError::SignInRequired)?;
+    let role = Role::from_db(role.trim())
+        .ok_or_else(|| AppError::invalid("role", "Choose customer, staff or admin."))?;
+    accounts::set_role(&state, &session, &email, role).await?;
+    context::redirect_back_with("role", "saved", "roles");
+    Ok(())
+}
