@@ -116,18 +116,20 @@ pub async fn save(
 
 #[tracing::instrument(skip_all, fields(customer = session.customer_id))]
 pub async fn delete(state: &AppState, session: &Session, id: i64) -> Result<(), AppError> {
-    if db::delete(
-        &mut *state.conn("connecting for the address book").await?,
-        session.customer_id,
-        id,
-    )
-    .await
-    .map_err(internal("removing an address"))?
+    let mut tx = state
+        .pool
+        .begin()
+        .await
+        .map_err(internal("starting an address change"))?;
+    if !db::delete(&mut tx, session.customer_id, id)
+        .await
+        .map_err(internal("removing an address"))?
     {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
+        return Err(AppError::NotFound);
     }
+    tx.commit()
+        .await
+        .map_err(internal("committing an address change"))
 }
 
 #[tracing::instrument(skip_all, fields(customer = session.customer_id))]

@@ -494,7 +494,7 @@ async fn the_address_book_is_sealed_and_only_its_owner_reaches_it(pool: PgPool) 
     };
     assert_eq!(names, ["Ana at work", "Ana Lovelace"]);
 
-    // Ana can: edit, make default, remove.
+    // Ana can: edit, remove (the default: the other one takes its place), make default.
     let mut edit = address_form("Ana L.");
     edit.push(("id", &first_id));
     assert!(post(&app, &ana, "account/addresses/save", &edit)
@@ -504,17 +504,22 @@ async fn the_address_book_is_sealed_and_only_its_owner_reaches_it(pool: PgPool) 
     assert!(post(
         &app,
         &ana,
-        "account/addresses/default",
-        &[("id", &first_id)]
+        "account/addresses/delete",
+        &[("id", &second.to_string())]
     )
     .await
     .0
     .is_success());
+
+    // Removing the default made the remaining one the default.
+    let (_, body) = post(&app, &ana, "account/addresses", &[]).await;
+    let left: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(left[0]["is_default"], true, "{left}");
     assert!(post(
         &app,
         &ana,
-        "account/addresses/delete",
-        &[("id", &second.to_string())]
+        "account/addresses/default",
+        &[("id", &first_id)]
     )
     .await
     .0

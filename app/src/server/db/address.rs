@@ -58,21 +58,29 @@ pub async fn update(
         == 1)
 }
 
-/// `false` when the account has no such address.
+/// `false` when the account has no such address. When it was the default, the oldest remaining one becomes it.
 pub async fn delete(
     conn: &mut PgConnection,
     customer_id: i64,
     address_id: i64,
 ) -> sqlx::Result<bool> {
-    Ok(sqlx::query!(
-        "delete from customer_address where customer_id = $1 and address_id = $2",
+    let removed = sqlx::query_scalar!(
+        "delete from customer_address where customer_id = $1 and address_id = $2 returning is_default",
         customer_id,
         address_id
     )
-    .execute(conn)
-    .await?
-    .rows_affected()
-        == 1)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if removed == Some(true) {
+        sqlx::query!(
+            "update customer_address set is_default = true
+             where address_id = (select min(address_id) from customer_address where customer_id = $1)",
+            customer_id
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(removed.is_some())
 }
 
 /// Makes one address the default (and no other); `false` when the account has no such address.
