@@ -113,6 +113,8 @@ impl Handler for PasswordReset {
     fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<(), JobError>> {
         Box::pin(async move {
             let email: String = job.field("email")?;
+            // A retry after the email went out (but before the job was marked done) stores one more token that is
+            // never sent; it expires unused like any other.
             let Some(reset) = crate::server::accounts::issue_reset(&self.0.state, &email).await?
             else {
                 tracing::info!(
