@@ -370,6 +370,12 @@ pub async fn change_password(
     let ended = db::delete_other_sessions(&mut tx, session.customer_id, &token_hash(this_session))
         .await
         .map_err(internal("ending other sessions"))?;
+    notify(
+        &mut tx,
+        &session.email,
+        serde_json::json!({ "change": "password" }),
+    )
+    .await?;
     tx.commit()
         .await
         .map_err(internal("committing a password change"))?;
@@ -387,8 +393,12 @@ pub async fn change_email(
 ) -> Result<(), AppError> {
     let email = Email::parse(new_email)?;
     confirm_password(state, session, password).await?;
-    let mut conn = state.conn("connecting for an account").await?;
-    if !db::set_email(&mut conn, session.customer_id, email.as_str())
+    let mut tx = state
+        .pool
+        .begin()
+        .await
+        .map_err(internal("starting an email change"))?;
+    if !db::set_email(&mut tx, session.customer_id, email.as_str())
         .await
         .map_err(internal("changing an email"))?
     {
@@ -397,7 +407,30 @@ pub async fn change_email(
             "Another account uses this email.",
         ));
     }
+    // To the old address: if someone else made the change, its owner hears of it where they still can.
+    notify(
+        &mut tx,
+        &session.email,
+        serde_json::json!({ "change": "email", "new_email": email.as_str() }),
+    )
+    .await?;
+    tx.commit()
+        .await
+        .map_err(internal("committing an email change"))?;
     tracing::info!("email changed");
+    Ok(())
+}
+
+/// Queues a security notice to `to` about a change to the account (in the caller's transaction).
+async fn notify(
+    tx: &mut sqlx::PgConnection,
+    to: &str,
+    mut payload: serde_json::Value,
+) -> Result<(), AppError> {
+    payload["to"] = serde_json::Value::from(to);
+    jobs::enqueue(tx, &NewJob::new(kind::ACCOUNT_NOTICE, payload))
+        .await
+        .map_err(internal("queueing an account notice"))?;
     Ok(())
 }
 

@@ -183,12 +183,12 @@ async fn a_password_reset_link_works_once_and_only_until_it_expires(pool: PgPool
 #[sqlx::test(migrations = "../migrations")]
 async fn changing_the_password_or_email_needs_the_current_password(pool: PgPool) {
     let app = spawn_app(pool).await;
+    let ana = unique("ana");
+    let ana = ana.as_str();
     let here = browser();
     let elsewhere = browser();
-    sign_up(&app, &here, "ana@example.com").await;
-    assert!(sign_in(&app, &elsewhere, "ana@example.com", PASSWORD)
-        .await
-        .is_success());
+    sign_up(&app, &here, ana).await;
+    assert!(sign_in(&app, &elsewhere, ana, PASSWORD).await.is_success());
     sign_up(&app, &browser(), "bea@example.com").await;
 
     let change = |current: &'static str, new: &'static str| {
@@ -213,10 +213,7 @@ async fn changing_the_password_or_email_needs_the_current_password(pool: PgPool)
     assert!(status.is_success(), "{status} {body}");
     assert_eq!(account(&app, &here).await.0, 200, "this session stays");
     assert_eq!(account(&app, &elsewhere).await.0, 401, "the others end");
-    assert_eq!(
-        sign_in(&app, &browser(), "ana@example.com", PASSWORD).await,
-        401
-    );
+    assert_eq!(sign_in(&app, &browser(), ana, PASSWORD).await, 401);
 
     // Email: needs the password, and cannot take another account's.
     let (status, _) = post(
@@ -271,6 +268,23 @@ async fn changing_the_password_or_email_needs_the_current_password(pool: PgPool)
     )
     .await;
     assert_eq!(status, 401);
+
+    // Both changes were told to the address the account had: one notice each.
+    if let Some((_, maildir)) = smtp_sink() {
+        let mut subjects: Vec<String> = wait_for_mail(&maildir, ana, 2)
+            .await
+            .into_iter()
+            .map(|(subject, _)| subject)
+            .collect();
+        subjects.sort();
+        assert_eq!(
+            subjects,
+            [
+                "Bazaar: your account's email was changed",
+                "Bazaar: your password was changed"
+            ]
+        );
+    }
 }
 
 async fn cart_lines(shopper: &Shopper<'_>) -> Vec<(String, i64)> {

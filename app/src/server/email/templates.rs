@@ -205,6 +205,45 @@ pub fn password_reset(shop: &str, to: &str, link: &str, minutes: u32) -> Email {
     }
 }
 
+/// What changed in an account, for [`account_notice`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountChange {
+    Password,
+    Email { new_email: String },
+}
+
+/// Tells the account's owner that its password or email changed, and what to do if it was not them.
+pub fn account_notice(shop: &str, to: &str, change: &AccountChange, link: &str) -> Email {
+    let (subject, what) = match change {
+        AccountChange::Password => (
+            format!("{shop}: your password was changed"),
+            "The password of your account was just changed, and every other device was signed out."
+                .to_string(),
+        ),
+        AccountChange::Email { new_email } => (
+            format!("{shop}: your account's email was changed"),
+            format!("Your account's email was just changed to {new_email}. Messages now go there."),
+        ),
+    };
+    let advice = "If this was you, there is nothing to do. If it was not, reset your password at once (the link \
+                  below) and reply to this message so we can help.";
+    let text = format!("{what}\n\n{advice}\n{link}\n\n{shop}\n");
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family:sans-serif\"><p>{what}</p><p>{advice}</p>\
+         <p><a href=\"{link}\">Reset your password</a></p><p>{shop}</p></body></html>",
+        what = escape(&what),
+        advice = escape(advice),
+        link = escape(link),
+        shop = escape(shop)
+    );
+    Email {
+        to: to.to_string(),
+        subject,
+        text,
+        html,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,6 +254,24 @@ mod tests {
             escape("<b>\"Tom & Jerry's\"</b>"),
             "&lt;b&gt;&quot;Tom &amp; Jerry&#39;s&quot;&lt;/b&gt;"
         );
+    }
+
+    #[test]
+    fn account_notices_say_what_changed_and_escape_it() {
+        let change = AccountChange::Email {
+            new_email: "<b>@x.test".into(),
+        };
+        let e = account_notice(
+            "Bazaar",
+            "ana@shop.test",
+            &change,
+            "https://shop.test/account/forgot",
+        );
+        assert_eq!(e.to, "ana@shop.test");
+        assert!(e.text.contains("<b>@x.test") && e.text.contains("/account/forgot"));
+        assert!(e.html.contains("&lt;b&gt;@x.test") && !e.html.contains("<b>@"));
+        let p = account_notice("Bazaar", "ana@shop.test", &AccountChange::Password, "l");
+        assert!(p.subject.contains("password"));
     }
 
     #[test]

@@ -44,6 +44,11 @@ pub fn registry(ctx: Arc<JobContext>) -> Registry {
             4,
             Arc::new(PasswordReset(ctx.clone())),
         )
+        .with(
+            kind::ACCOUNT_NOTICE,
+            4,
+            Arc::new(AccountNotice(ctx.clone())),
+        )
         .with(kind::NOOP, 16, Arc::new(Noop(ctx.state.pool.clone())))
 }
 
@@ -130,6 +135,39 @@ impl Handler for PasswordReset {
             send_once(
                 &self.0,
                 &format!("email:password_reset:{}", job.id),
+                job,
+                message,
+            )
+            .await
+        })
+    }
+}
+
+/// A security notice about a change to an account, to the address it concerns.
+struct AccountNotice(Arc<JobContext>);
+
+impl Handler for AccountNotice {
+    fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<(), JobError>> {
+        Box::pin(async move {
+            let to: String = job.field("to")?;
+            let change: String = job.field("change")?;
+            let change = match change.as_str() {
+                "password" => templates::AccountChange::Password,
+                "email" => templates::AccountChange::Email {
+                    new_email: job.field("new_email")?,
+                },
+                other => {
+                    return Err(JobError::Permanent(format!(
+                        "unknown account change {other:?}"
+                    )))
+                }
+            };
+            let mailer = &self.0.mailer;
+            let link = format!("{}/account/forgot", mailer.public_url);
+            let message = templates::account_notice(&mailer.shop_name, &to, &change, &link);
+            send_once(
+                &self.0,
+                &format!("email:account.notice:{}", job.id),
                 job,
                 message,
             )

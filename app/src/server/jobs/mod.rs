@@ -24,6 +24,8 @@ pub mod kind {
     pub const RESERVATION_EXPIRE: &str = "reservation.expire";
     pub const PAYMENT_WEBHOOK: &str = "payment.webhook";
     pub const PASSWORD_RESET: &str = "account.password_reset";
+    /// Tells an account's owner that its password or email changed.
+    pub const ACCOUNT_NOTICE: &str = "account.notice";
     /// Does nothing but an optional sleep and database effect: for benchmarks, tests and checking a worker.
     pub const NOOP: &str = "noop";
 }
