@@ -19,16 +19,6 @@ fn start(state: &crate::server::AppState, token: &str) {
     }
 }
 
-/// The signed-in account, or `SignInRequired`.
-#[cfg(feature = "ssr")]
-async fn signed_in(
-    state: &crate::server::AppState,
-) -> Result<crate::server::accounts::Session, AppError> {
-    crate::server::context::session(state)
-        .await?
-        .ok_or(AppError::SignInRequired)
-}
-
 #[server(prefix = "/api", endpoint = "account/sign-up")]
 pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
     use crate::server::{accounts, context, cookies};
@@ -57,7 +47,7 @@ pub async fn sign_out(#[server(default)] everywhere: Option<String>) -> Result<(
     use crate::server::{accounts, context, cookies};
     let state = context::state()?;
     if let Some(token) = cookies::session_token(&context::headers()) {
-        if everywhere.is_some_and(|v| v == "true" || v == "on") {
+        if context::checked(everywhere.as_deref()) {
             if let Some(session) = accounts::current(&state, Some(&token)).await? {
                 accounts::sign_out_everywhere(&state, &session).await?;
             }
@@ -76,7 +66,7 @@ pub async fn sign_out(#[server(default)] everywhere: Option<String>) -> Result<(
 pub async fn get_account() -> Result<AccountView, AppError> {
     use crate::server::{accounts, context};
     let state = context::state()?;
-    let session = signed_in(&state).await?;
+    let session = context::signed_in(&state).await?;
     accounts::view(&state, &session).await
 }
 
@@ -117,7 +107,7 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     use crate::server::{accounts, context, cookies};
     let state = context::state()?;
-    let session = signed_in(&state).await?;
+    let session = context::signed_in(&state).await?;
     let token = cookies::session_token(&context::headers()).unwrap_or_default();
     accounts::change_password(&state, &session, &token, &current_password, &new_password).await?;
     context::redirect_back_with("changed", "password", "password");
@@ -128,7 +118,7 @@ pub async fn change_password(
 pub async fn change_email(password: String, email: String) -> Result<(), AppError> {
     use crate::server::{accounts, context};
     let state = context::state()?;
-    let session = signed_in(&state).await?;
+    let session = context::signed_in(&state).await?;
     accounts::change_email(&state, &session, &password, &email).await?;
     context::redirect_back_with("changed", "email", "email");
     Ok(())
@@ -138,7 +128,7 @@ pub async fn change_email(password: String, email: String) -> Result<(), AppErro
 pub async fn list_addresses() -> Result<Vec<SavedAddress>, AppError> {
     use crate::server::{addresses, context};
     let state = context::state()?;
-    let session = signed_in(&state).await?;
+    let session = context::signed_in(&state).await?;
     addresses::list(&state, &session).await
 }
 
@@ -168,7 +158,7 @@ pub async fn save_address(
     use crate::domain::address::AddressInput;
     use crate::server::{addresses, context};
     let state = context::state()?;
-    let session = signed_in(&state).await?;
+    let session = context::signed_in(&state).await?;
     let id = match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(raw) => Some(address_id(raw)?),
         None => None,
@@ -182,7 +172,7 @@ pub async fn save_address(
         country,
         phone,
     };
-    let make_default = make_default.is_some_and(|v| v == "true" || v == "on");
+    let make_default = context::checked(make_default.as_deref());
     let id = addresses::save(&state, &session, id, &input, make_default).await?;
     if context::is_plain_form_post() {
         leptos_axum::redirect("/account/addresses?saved=1");
@@ -194,7 +184,7 @@ pub async fn save_address(
 pub async fn delete_address(id: String) -> Result<(), AppError> {
     use crate::server::{addresses, context};
     let state = context::state()?;
-    let session = signed_in(&state).await?;
+    let session = context::signed_in(&state).await?;
     addresses::delete(&state, &session, address_id(&id)?).await?;
     if context::is_plain_form_post() {
         leptos_axum::redirect("/account/addresses");
@@ -206,7 +196,7 @@ pub async fn delete_address(id: String) -> Result<(), AppError> {
 pub async fn make_default_address(id: String) -> Result<(), AppError> {
     use crate::server::{addresses, context};
     let state = context::state()?;
-    let session = signed_in(&state).await?;
+    let session = context::signed_in(&state).await?;
     addresses::make_default(&state, &session, address_id(&id)?).await?;
     if context::is_plain_form_post() {
         leptos_axum::redirect("/account/addresses");

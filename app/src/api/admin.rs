@@ -8,9 +8,7 @@ use leptos::prelude::*;
 pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
     use crate::server::{admin, context};
     let state = context::state()?;
-    let session = context::session(&state)
-        .await?
-        .ok_or(AppError::SignInRequired)?;
+    let session = context::signed_in(&state).await?;
     admin::overview(&state, &session).await
 }
 
@@ -20,9 +18,7 @@ pub async fn set_account_role(email: String, role: String) -> Result<(), AppErro
     use crate::domain::account::Role;
     use crate::server::{accounts, context};
     let state = context::state()?;
-    let session = context::session(&state)
-        .await?
-        .ok_or(AppError::SignInRequired)?;
+    let session = context::signed_in(&state).await?;
     let role = Role::from_db(role.trim())
         .ok_or_else(|| AppError::invalid("role", "Choose customer, staff or admin."))?;
     accounts::set_role(&state, &session, &email, role).await?;

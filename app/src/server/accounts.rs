@@ -298,11 +298,7 @@ pub async fn reset_password(
         return Err(reset_link_invalid());
     }
     let hash = hash(&password).await?;
-    let mut tx = state
-        .pool
-        .begin()
-        .await
-        .map_err(internal("starting a password reset"))?;
+    let mut tx = state.begin("starting a password reset").await?;
     let customer_id = db::use_reset(&mut tx, &token_hash(token))
         .await
         .map_err(internal("using a reset token"))?
@@ -359,11 +355,7 @@ pub async fn change_password(
     let new = NewPassword::parse(new)?;
     confirm_password(state, session, current).await?;
     let hash = hash(&new).await?;
-    let mut tx = state
-        .pool
-        .begin()
-        .await
-        .map_err(internal("starting a password change"))?;
+    let mut tx = state.begin("starting a password change").await?;
     db::set_password(&mut tx, session.customer_id, &hash)
         .await
         .map_err(internal("saving a password"))?;
@@ -393,11 +385,7 @@ pub async fn change_email(
 ) -> Result<(), AppError> {
     let email = Email::parse(new_email)?;
     confirm_password(state, session, password).await?;
-    let mut tx = state
-        .pool
-        .begin()
-        .await
-        .map_err(internal("starting an email change"))?;
+    let mut tx = state.begin("starting an email change").await?;
     if !db::set_email(&mut tx, session.customer_id, email.as_str())
         .await
         .map_err(internal("changing an email"))?

@@ -67,11 +67,7 @@ pub async fn save(
 ) -> Result<i64, AppError> {
     let address = input.parse()?;
     let sealed = seal(state, &address)?;
-    let mut tx = state
-        .pool
-        .begin()
-        .await
-        .map_err(internal("starting an address change"))?;
+    let mut tx = state.begin("starting an address change").await?;
     let id = match id {
         Some(id) => {
             if !db::update(&mut tx, session.customer_id, id, &sealed)
@@ -116,11 +112,7 @@ pub async fn save(
 
 #[tracing::instrument(skip_all, fields(customer = session.customer_id))]
 pub async fn delete(state: &AppState, session: &Session, id: i64) -> Result<(), AppError> {
-    let mut tx = state
-        .pool
-        .begin()
-        .await
-        .map_err(internal("starting an address change"))?;
+    let mut tx = state.begin("starting an address change").await?;
     if !db::delete(&mut tx, session.customer_id, id)
         .await
         .map_err(internal("removing an address"))?
@@ -134,11 +126,7 @@ pub async fn delete(state: &AppState, session: &Session, id: i64) -> Result<(), 
 
 #[tracing::instrument(skip_all, fields(customer = session.customer_id))]
 pub async fn make_default(state: &AppState, session: &Session, id: i64) -> Result<(), AppError> {
-    let mut tx = state
-        .pool
-        .begin()
-        .await
-        .map_err(internal("starting an address change"))?;
+    let mut tx = state.begin("starting an address change").await?;
     if !db::set_default(&mut tx, session.customer_id, id)
         .await
         .map_err(internal("setting the default address"))?

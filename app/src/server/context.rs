@@ -23,6 +23,16 @@ pub async fn session(state: &AppState) -> Result<Option<super::accounts::Session
     session_on(state, &state.pool).await
 }
 
+/// Like [`session`], but `SignInRequired` without a live session: for server functions that need an account.
+pub async fn signed_in(state: &AppState) -> Result<super::accounts::Session, AppError> {
+    session(state).await?.ok_or(AppError::SignInRequired)
+}
+
+/// A form checkbox's value: ticked when sent as `true` or as the browser's default `on`.
+pub fn checked(value: Option<&str>) -> bool {
+    matches!(value, Some("true" | "on"))
+}
+
 /// [`session`], read on checkout's own pool (checkout keeps working when the main pool is busy).
 pub async fn checkout_session(
     state: &AppState,
@@ -59,7 +69,7 @@ pub async fn checkout_owner(state: &AppState) -> Result<super::cart::CartOwner, 
 
 /// Tells the client when to try again (`Retry-After`, whole seconds) on the current response, if there is one.
 pub fn set_retry_after(wait: std::time::Duration) {
-    let secs = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
+    let secs = super::limits::retry_after_secs(wait);
     if let (Some(response), Ok(value)) = (
         use_context::<leptos_axum::ResponseOptions>(),
         http::HeaderValue::from_str(&secs.to_string()),

@@ -45,12 +45,7 @@ pub fn set_session_cookie(token: Option<&str>, max_age_secs: u64, secure: bool) 
         ),
         None => format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}"),
     };
-    if let (Some(response), Ok(value)) = (
-        use_context::<ResponseOptions>(),
-        HeaderValue::from_str(&value),
-    ) {
-        response.append_header(SET_COOKIE, value);
-    }
+    append_set_cookie(&value);
 }
 
 pub fn cart_cookie(token: Uuid, secure: bool) -> String {
@@ -60,9 +55,14 @@ pub fn cart_cookie(token: Uuid, secure: bool) -> String {
 
 /// Adds the cart cookie to the response of the current server function or page.
 pub fn set_cart_cookie(token: Uuid, secure: bool) {
+    append_set_cookie(&cart_cookie(token, secure));
+}
+
+/// Adds a `Set-Cookie` to the response of the current server function or page (none outside a request).
+fn append_set_cookie(value: &str) {
     if let (Some(response), Ok(value)) = (
         use_context::<ResponseOptions>(),
-        HeaderValue::from_str(&cart_cookie(token, secure)),
+        HeaderValue::from_str(value),
     ) {
         response.append_header(SET_COOKIE, value);
     }
@@ -72,12 +72,7 @@ pub fn set_cart_cookie(token: Uuid, secure: bool) {
 pub fn clear_cart_cookie(secure: bool) {
     let secure = if secure { "; Secure" } else { "" };
     let value = format!("{CART_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}");
-    if let (Some(response), Ok(value)) = (
-        use_context::<ResponseOptions>(),
-        HeaderValue::from_str(&value),
-    ) {
-        response.append_header(SET_COOKIE, value);
-    }
+    append_set_cookie(&value);
 }
 
 #[cfg(test)]

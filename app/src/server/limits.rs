@@ -18,6 +18,11 @@ pub struct AccountLimitsConfig {
     pub orders_per_hour: Option<NonZeroU32>,
 }
 
+/// A wait as `Retry-After` gives it: whole seconds, rounded up, at least one.
+pub fn retry_after_secs(wait: std::time::Duration) -> u64 {
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AccountAction {
     /// Signing in to, or signing up with, an email.

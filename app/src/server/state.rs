@@ -70,6 +70,14 @@ impl AppState {
     ) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, crate::error::AppError> {
         self.pool.acquire().await.map_err(super::internal(what))
     }
+
+    /// A transaction on the primary; `Internal` (logged, with `what` it was for) when it cannot start.
+    pub async fn begin(
+        &self,
+        what: &'static str,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, crate::error::AppError> {
+        self.pool.begin().await.map_err(super::internal(what))
+    }
 }
 
 /// A distinct type so axum's `FromRef` and the services cannot mix up the two pools.

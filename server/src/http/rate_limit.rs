@@ -178,8 +178,7 @@ pub async fn layer(State(limits): State<RateLimits>, request: Request, next: Nex
 
 /// 429: the app's JSON error for its own calls, a short page for a browser.
 fn too_many(headers: &HeaderMap, wait: Duration) -> Response {
-    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    let secs = secs.max(1);
+    let secs = app::server::limits::retry_after_secs(wait);
     let wants_json = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
