@@ -94,6 +94,14 @@ fn discount_rule(row: &db::DiscountRow, currency: Currency) -> Result<DiscountRu
     })
 }
 
+fn cart_changed() -> AppError {
+    AppError::Conflict {
+        message:
+            "Your cart or its prices changed since you reviewed it. Please check your order again."
+                .into(),
+    }
+}
+
 fn unknown_code() -> AppError {
     AppError::invalid("discount_code", "We don't know that discount code.")
 }
@@ -365,10 +373,20 @@ pub async fn place_order(
     .execute(&mut *tx)
     .await
     .map_err(internal("taking the idempotency lock"))?;
-    if let Some(existing) = order_db::by_idempotency_key(&mut tx, key)
+    let (customer, token) = match owner {
+        CartOwner::Customer(id) => (Some(id), None),
+        CartOwner::Guest(token) => (None, token),
+    };
+    if let Some(existing) = order_db::by_idempotency_key(&mut tx, key, customer, token)
         .await
         .map_err(internal("looking up idempotency key"))?
     {
+        // A key is a capability only for whoever placed the order with it (the key and fingerprint sit in the
+        // review page's HTML). Anyone else gets what a changed cart gets, and nothing is written.
+        if !existing.owned {
+            tracing::warn!("an idempotency key was replayed by someone other than its owner");
+            return Err(cart_changed());
+        }
         return if existing.request_hash == request_hash {
             Ok(PlacedOrder {
                 number: existing.number,
@@ -396,9 +414,7 @@ pub async fn place_order(
         ));
     };
     if summary.fingerprint.as_deref() != Some(reviewed_fingerprint) {
-        return Err(AppError::Conflict {
-            message: "Your cart or its prices changed since you reviewed it. Please check your order again.".into(),
-        });
+        return Err(cart_changed());
     }
 
     // Per account (or per guest email): many orders quickly from one shopper are card testing or a runaway script.

@@ -12,7 +12,7 @@ fn unique(name: &str) -> String {
     format!("{name}-{}@example.com", uuid::Uuid::new_v4().simple())
 }
 
-async fn sign_up(app: &TestApp, client: &reqwest::Client, email: &str) {
+pub async fn sign_up(app: &TestApp, client: &reqwest::Client, email: &str) {
     let (status, body) = post(
         app,
         client,
@@ -23,7 +23,7 @@ async fn sign_up(app: &TestApp, client: &reqwest::Client, email: &str) {
     assert!(status.is_success(), "sign-up: {status} {body}");
 }
 
-async fn sign_in(
+pub async fn sign_in(
     app: &TestApp,
     client: &reqwest::Client,
     email: &str,

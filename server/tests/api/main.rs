@@ -6,6 +6,7 @@ mod cart;
 mod catalog;
 mod checkout;
 mod helpers;
+mod idempotency;
 mod jobs;
 mod payments;
 mod privacy;

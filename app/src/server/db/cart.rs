@@ -90,7 +90,8 @@ pub async fn give_to(conn: &mut PgConnection, cart_id: i64, customer_id: i64) ->
 
 /// Adds the guest cart's lines to the account's cart: quantities add up, capped by what is available and by
 /// the per-line maximum, never lowering what the account's cart already held; sold-out lines are dropped. The
-/// guest's checkout details move along when the account's cart has none. Then the guest cart is deleted.
+/// guest's checkout details move along when the account's cart has none, and its orders now point at the account's
+/// cart. Then the guest cart is deleted.
 pub async fn merge(conn: &mut PgConnection, guest: i64, into: i64, max: i32) -> sqlx::Result<()> {
     sqlx::query!(
         "insert into cart_line (cart_id, variant_id, quantity)
@@ -116,6 +117,7 @@ pub async fn merge(conn: &mut PgConnection, guest: i64, into: i64, max: i32) -> 
     )
     .execute(&mut *conn)
     .await?;
+    super::order::move_to_cart(conn, guest, into).await?;
     sqlx::query!("delete from cart where cart_id = $1", guest)
         .execute(&mut *conn)
         .await?;

@@ -196,13 +196,52 @@ macro_rules! select_order {
     };
 }
 
+/// The order placed under an idempotency key, as its replay sees it.
+#[derive(Debug, Clone)]
+pub struct KeyedOrder {
+    pub number: String,
+    pub access_token: String,
+    pub request_hash: String,
+    /// Whether the one asking placed it: the same account, or the same cart (which may since have become an
+    /// account's cart at sign-in).
+    pub owned: bool,
+}
+
+/// The order placed under `key`, and whether `customer` (signed in) or the guest cart `token` placed it.
+/// A guest token only matches a cart that no account holds, as everywhere else.
 pub async fn by_idempotency_key(
     conn: &mut PgConnection,
     key: Uuid,
-) -> sqlx::Result<Option<OrderRow>> {
-    select_order!("where idempotency_key = $1", key)
-        .fetch_optional(conn)
-        .await
+    customer: Option<i64>,
+    token: Option<Uuid>,
+) -> sqlx::Result<Option<KeyedOrder>> {
+    sqlx::query_as!(
+        KeyedOrder,
+        r#"select o.number, o.access_token, o.request_hash,
+                  coalesce(case when $2::bigint is not null then o.customer_id = $2 or c.customer_id = $2
+                                else c.customer_id is null and c.token = $3 end,
+                           false) as "owned!"
+           from customer_order o left join cart c on c.cart_id = o.cart_id
+           where o.idempotency_key = $1"#,
+        key,
+        customer,
+        token
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Orders placed from a guest cart follow it into the account's cart when the two merge at sign-in, so the
+/// shopper who placed them is still known as their owner.
+pub async fn move_to_cart(conn: &mut PgConnection, from: i64, to: i64) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update customer_order set cart_id = $2 where cart_id = $1",
+        from,
+        to
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 pub async fn by_number(conn: &mut PgConnection, number: &str) -> sqlx::Result<Option<OrderRow>> {
