@@ -32,8 +32,9 @@ pub enum AppError {
     /// Signed in, but this account may not do that.
     #[error("Your account is not allowed to do that.")]
     Forbidden,
+    /// Over a rate limit; the answer's `Retry-After` says the same wait.
     #[error("Too many requests; please wait a moment and try again.")]
-    RateLimited,
+    RateLimited { retry_after_secs: u64 },
     #[error("The shop is busy right now; please try again in a moment.")]
     Unavailable,
     #[error("Something went wrong on our side. Please try again.")]
@@ -68,10 +69,25 @@ impl AppError {
             AppError::PaymentDeclined { .. } => StatusCode::PAYMENT_REQUIRED,
             AppError::SignInFailed | AppError::SignInRequired => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
-            AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Network => StatusCode::BAD_GATEWAY,
+        }
+    }
+
+    /// Over a limit for `wait`, as `Retry-After` gives it: whole seconds, rounded up, at least one.
+    pub fn rate_limited(wait: std::time::Duration) -> Self {
+        AppError::RateLimited {
+            retry_after_secs: (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1),
+        }
+    }
+
+    /// How long to wait before trying again, for `Retry-After`.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
         }
     }
 

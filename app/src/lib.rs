@@ -9,6 +9,8 @@ pub mod domain;
 pub mod error;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod request;
+#[cfg(feature = "ssr")]
 pub mod server;
 
 use components::cart_state::CartState;
@@ -31,7 +33,7 @@ use pages::{
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    server::csp::set_for_page();
+    request::csp::set_for_page();
     view! {
         <!DOCTYPE html>
         <html lang="en">

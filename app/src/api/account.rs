@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 fn start(state: &crate::server::AppState, token: &str) {
-    use crate::server::{context, cookies};
+    use crate::request::{context, cookies};
     let max_age = u64::from(state.config.session_max_days) * 24 * 3600;
     cookies::set_session_cookie(Some(token), max_age, state.config.secure_cookies);
     if context::is_plain_form_post() {
@@ -21,7 +21,8 @@ fn start(state: &crate::server::AppState, token: &str) {
 
 #[server(prefix = "/api", endpoint = "account/sign-up")]
 pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
-    use crate::server::{accounts, context, cookies};
+    use crate::request::{context, cookies};
+    use crate::server::accounts;
     let state = context::state()?;
     let guest_cart = cookies::cart_token(&context::headers());
     let token = accounts::sign_up(&state, &email, &password, guest_cart).await?;
@@ -31,7 +32,8 @@ pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "account/sign-in")]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
-    use crate::server::{accounts, context, cookies};
+    use crate::request::{context, cookies};
+    use crate::server::accounts;
     let state = context::state()?;
     let headers = context::headers();
     let previous = cookies::session_token(&headers);
@@ -44,7 +46,8 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "account/sign-out")]
 pub async fn sign_out(#[server(default)] everywhere: Option<String>) -> Result<(), AppError> {
-    use crate::server::{accounts, context, cookies};
+    use crate::request::{context, cookies};
+    use crate::server::accounts;
     let state = context::state()?;
     if let Some(token) = cookies::session_token(&context::headers()) {
         if context::checked(everywhere.as_deref()) {
@@ -64,7 +67,8 @@ pub async fn sign_out(#[server(default)] everywhere: Option<String>) -> Result<(
 
 #[server(prefix = "/api", endpoint = "account")]
 pub async fn get_account() -> Result<AccountView, AppError> {
-    use crate::server::{accounts, context};
+    use crate::request::context;
+    use crate::server::accounts;
     let state = context::state()?;
     let session = context::signed_in(&state).await?;
     accounts::view(&state, &session).await
@@ -73,7 +77,8 @@ pub async fn get_account() -> Result<AccountView, AppError> {
 /// Sends a reset link if the email has an account; the answer is the same either way.
 #[server(prefix = "/api", endpoint = "account/forgot")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
-    use crate::server::{accounts, context};
+    use crate::request::context;
+    use crate::server::accounts;
     let state = context::state()?;
     accounts::request_password_reset(&state, &email).await?;
     if context::is_plain_form_post() {
@@ -85,7 +90,8 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 /// Whether a reset link still works, for the page that asks for the new password.
 #[server(prefix = "/api", endpoint = "account/reset-check")]
 pub async fn check_reset_token(token: String) -> Result<bool, AppError> {
-    use crate::server::{accounts, context};
+    use crate::request::context;
+    use crate::server::accounts;
     let state = context::state()?;
     accounts::reset_token_is_valid(&state, token.trim()).await
 }
@@ -93,7 +99,8 @@ pub async fn check_reset_token(token: String) -> Result<bool, AppError> {
 /// Sets a new password with a reset link's token, and signs in.
 #[server(prefix = "/api", endpoint = "account/reset")]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
-    use crate::server::{accounts, context};
+    use crate::request::context;
+    use crate::server::accounts;
     let state = context::state()?;
     let session_token = accounts::reset_password(&state, token.trim(), &password).await?;
     start(&state, &session_token);
@@ -105,7 +112,8 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), AppError> {
-    use crate::server::{accounts, context, cookies};
+    use crate::request::{context, cookies};
+    use crate::server::accounts;
     let state = context::state()?;
     let session = context::signed_in(&state).await?;
     let token = cookies::session_token(&context::headers()).unwrap_or_default();
@@ -116,7 +124,8 @@ pub async fn change_password(
 
 #[server(prefix = "/api", endpoint = "account/email")]
 pub async fn change_email(password: String, email: String) -> Result<(), AppError> {
-    use crate::server::{accounts, context};
+    use crate::request::context;
+    use crate::server::accounts;
     let state = context::state()?;
     let session = context::signed_in(&state).await?;
     accounts::change_email(&state, &session, &password, &email).await?;
@@ -126,7 +135,8 @@ pub async fn change_email(password: String, email: String) -> Result<(), AppErro
 
 #[server(prefix = "/api", endpoint = "account/addresses")]
 pub async fn list_addresses() -> Result<Vec<SavedAddress>, AppError> {
-    use crate::server::{addresses, context};
+    use crate::request::context;
+    use crate::server::addresses;
     let state = context::state()?;
     let session = context::signed_in(&state).await?;
     addresses::list(&state, &session).await
@@ -156,7 +166,8 @@ pub async fn save_address(
     #[server(default)] make_default: Option<String>,
 ) -> Result<i64, AppError> {
     use crate::domain::address::AddressInput;
-    use crate::server::{addresses, context};
+    use crate::request::context;
+    use crate::server::addresses;
     let state = context::state()?;
     let session = context::signed_in(&state).await?;
     let id = match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -182,7 +193,8 @@ pub async fn save_address(
 
 #[server(prefix = "/api", endpoint = "account/addresses/delete")]
 pub async fn delete_address(id: String) -> Result<(), AppError> {
-    use crate::server::{addresses, context};
+    use crate::request::context;
+    use crate::server::addresses;
     let state = context::state()?;
     let session = context::signed_in(&state).await?;
     addresses::delete(&state, &session, address_id(&id)?).await?;
@@ -194,7 +206,8 @@ pub async fn delete_address(id: String) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "account/addresses/default")]
 pub async fn make_default_address(id: String) -> Result<(), AppError> {
-    use crate::server::{addresses, context};
+    use crate::request::context;
+    use crate::server::addresses;
     let state = context::state()?;
     let session = context::signed_in(&state).await?;
     addresses::make_default(&state, &session, address_id(&id)?).await?;

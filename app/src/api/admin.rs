@@ -6,7 +6,8 @@ use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "admin/overview")]
 pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
-    use crate::server::{admin, context};
+    use crate::request::context;
+    use crate::server::admin;
     let state = context::state()?;
     let session = context::signed_in(&state).await?;
     admin::overview(&state, &session).await
@@ -16,7 +17,8 @@ pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
 #[server(prefix = "/api", endpoint = "admin/role")]
 pub async fn set_account_role(email: String, role: String) -> Result<(), AppError> {
     use crate::domain::account::Role;
-    use crate::server::{accounts, context};
+    use crate::request::context;
+    use crate::server::accounts;
     let state = context::state()?;
     let session = context::signed_in(&state).await?;
     let role = Role::from_db(role.trim())

@@ -4,13 +4,13 @@ use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "home")]
 pub async fn get_home() -> Result<HomeView, AppError> {
-    let state = crate::server::context::state()?;
+    let state = crate::request::context::state()?;
     crate::server::catalog::home(&state).await
 }
 
 #[server(prefix = "/api", endpoint = "categories")]
 pub async fn list_top_categories() -> Result<Vec<CategoryLink>, AppError> {
-    let state = crate::server::context::state()?;
+    let state = crate::request::context::state()?;
     crate::server::catalog::top_categories(&state).await
 }
 
@@ -29,13 +29,13 @@ pub async fn get_category(
         .filter(|a| !a.is_empty())
         .map(|a| Cursor::parse(&a, sort))
         .transpose()?;
-    let state = crate::server::context::state()?;
+    let state = crate::request::context::state()?;
     crate::server::catalog::category_page(&state, &slug, sort, after).await
 }
 
 #[server(prefix = "/api", endpoint = "product")]
 pub async fn get_product(slug: String) -> Result<ProductDetail, AppError> {
     let slug = crate::domain::slug::Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
-    let state = crate::server::context::state()?;
+    let state = crate::request::context::state()?;
     crate::server::catalog::product(&state, &slug).await
 }

@@ -24,7 +24,8 @@ pub struct CheckoutPageData {
 
 #[server(prefix = "/api", endpoint = "checkout")]
 pub async fn get_checkout() -> Result<CheckoutPageData, AppError> {
-    use crate::server::{addresses, checkout, context};
+    use crate::request::context;
+    use crate::server::{addresses, checkout};
     let state = context::state()?;
     let session = context::checkout_session(&state).await?;
     let summary = checkout::summary(
@@ -62,7 +63,8 @@ pub async fn save_checkout_contact(
     phone: String,
 ) -> Result<(), AppError> {
     use crate::domain::address::AddressInput;
-    use crate::server::{checkout, context};
+    use crate::request::context;
+    use crate::server::checkout;
     let state = context::state()?;
     let address = AddressInput {
         name,
@@ -89,7 +91,8 @@ pub async fn save_checkout_shipping(
     shipping_method: String,
     discount_code: String,
 ) -> Result<(), AppError> {
-    use crate::server::{checkout, context};
+    use crate::request::context;
+    use crate::server::checkout;
     let state = context::state()?;
     checkout::save_shipping(
         &state,
@@ -113,7 +116,8 @@ pub async fn place_order(
     #[server(default)] card_token: Option<String>,
 ) -> Result<PlacedOrder, AppError> {
     use crate::domain::checkout::{CardToken, PaymentMethod};
-    use crate::server::{checkout, context, orders, payments};
+    use crate::request::context;
+    use crate::server::{checkout, orders, payments};
     let key = uuid::Uuid::parse_str(idempotency_key.trim()).map_err(|_| {
         AppError::invalid(
             "checkout",
@@ -161,7 +165,8 @@ pub async fn pay_order(
     #[server(default)] card_token: Option<String>,
 ) -> Result<PaymentState, AppError> {
     use crate::domain::checkout::CardToken;
-    use crate::server::{context, orders, payments};
+    use crate::request::context;
+    use crate::server::{orders, payments};
     let card = CardToken::parse(card_token.as_deref().unwrap_or_default())?;
     let state = context::state()?;
     let order = orders::find(&state, number.trim(), key.trim()).await?;
@@ -175,7 +180,8 @@ pub async fn pay_order(
 
 #[server(prefix = "/api", endpoint = "order")]
 pub async fn get_order(number: String, key: String) -> Result<OrderView, AppError> {
-    use crate::server::{context, orders};
+    use crate::request::context;
+    use crate::server::orders;
     let state = context::state()?;
     orders::view(&state, number.trim(), key.trim()).await
 }

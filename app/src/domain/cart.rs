@@ -5,6 +5,22 @@ use super::money::{Currency, Money};
 use super::DomainError;
 use serde::{Deserialize, Serialize};
 
+/// A cart form's two fields, parsed: the SKU, and a quantity typed as text (so "abc", "-1" and "1e9" get the same
+/// clear message as 0 or 1000).
+pub fn parse_line(
+    sku: &str,
+    quantity: &str,
+) -> Result<(super::sku::Sku, super::quantity::Quantity), DomainError> {
+    use super::{quantity::Quantity, sku::Sku};
+    let sku = Sku::parse(sku)?;
+    let quantity = quantity
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| DomainError::Quantity { max: Quantity::MAX })
+        .and_then(Quantity::parse)?;
+    Ok((sku, quantity))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CartLineView {
     pub sku: String,

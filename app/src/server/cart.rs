@@ -2,30 +2,14 @@
 
 use super::catalog::{currency, ordered_options};
 use super::db::cart as db;
-use super::{cookies, internal, AppState};
+pub use super::db::cart::CartOwner;
+use super::{internal, AppState};
 use crate::domain::cart::{CartView, PricedLine};
 use crate::domain::money::Money;
 use crate::domain::quantity::Quantity;
 use crate::domain::sku::Sku;
 use crate::error::AppError;
 use uuid::Uuid;
-
-/// Whose cart a request uses: a signed-in shopper's is the account's (on every device), a guest's is the one
-/// behind the cart cookie. A guest token never reaches an account's cart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CartOwner {
-    Guest(Option<Uuid>),
-    Customer(i64),
-}
-
-impl CartOwner {
-    pub fn customer_id(self) -> Option<i64> {
-        match self {
-            CartOwner::Customer(id) => Some(id),
-            CartOwner::Guest(_) => None,
-        }
-    }
-}
 
 #[tracing::instrument(skip_all)]
 pub async fn view(state: &AppState, owner: CartOwner) -> Result<CartView, AppError> {
@@ -97,15 +81,23 @@ pub enum Change {
     Set(Quantity),
 }
 
-/// Adds to or sets a line, creating the cart (and its cookie) on first use. Refuses more than is in stock or more
-/// than `Quantity::MAX`, saying how many can be had.
+/// A cart after a change, and the token of the guest cart the change created, if it made one: the caller hands
+/// it to the browser.
+#[derive(Debug)]
+pub struct Changed {
+    pub cart: CartView,
+    pub new_guest_token: Option<Uuid>,
+}
+
+/// Adds to or sets a line, creating the cart on first use. Refuses more than is in stock or more than
+/// `Quantity::MAX`, saying how many can be had.
 #[tracing::instrument(skip_all, fields(sku = %sku))]
 pub async fn change_line(
     state: &AppState,
     owner: CartOwner,
     sku: &Sku,
     change: Change,
-) -> Result<CartView, AppError> {
+) -> Result<Changed, AppError> {
     let mut tx = state
         .pool
         .begin()
@@ -119,6 +111,7 @@ pub async fn change_line(
     let existing_cart = db::lock(&mut tx, owner)
         .await
         .map_err(internal("locking cart"))?;
+    let mut new_guest_token = None;
     let cart_id = match existing_cart {
         Some(id) => id,
         None => {
@@ -127,7 +120,7 @@ pub async fn change_line(
                 .await
                 .map_err(internal("creating cart"))?;
             if let CartOwner::Guest(_) = owner {
-                cookies::set_cart_cookie(token, state.config.secure_cookies);
+                new_guest_token = Some(token);
             }
             id
         }
@@ -173,7 +166,10 @@ pub async fn change_line(
         .await
         .map_err(internal("touching cart"))?;
     tx.commit().await.map_err(internal("committing cart"))?;
-    view_by_id(state, cart_id).await
+    Ok(Changed {
+        cart: view_by_id(state, cart_id).await?,
+        new_guest_token,
+    })
 }
 
 #[tracing::instrument(skip_all, fields(sku = %sku))]

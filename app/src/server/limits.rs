@@ -18,11 +18,6 @@ pub struct AccountLimitsConfig {
     pub orders_per_hour: Option<NonZeroU32>,
 }
 
-/// A wait as `Retry-After` gives it: whole seconds, rounded up, at least one.
-pub fn retry_after_secs(wait: std::time::Duration) -> u64 {
-    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AccountAction {
     /// Signing in to, or signing up with, an email.
@@ -61,7 +56,7 @@ impl AccountLimits {
     }
 
     /// Counts one attempt at `action` for `account` (an email, any case, or an account id); `RateLimited`, with
-    /// `Retry-After` on the response, when over the limit. The count is per account whether or not it exists, so
+    /// the wait, when over the limit. The count is per account whether or not it exists, so
     /// a refusal says nothing about which emails have accounts.
     pub fn check(&self, action: AccountAction, account: &str) -> Result<(), AppError> {
         let limiter = match action {
@@ -81,8 +76,7 @@ impl AccountLimits {
                     retry_after_s = wait.as_secs(),
                     "account rate limited"
                 );
-                super::context::set_retry_after(wait);
-                Err(AppError::RateLimited)
+                Err(AppError::rate_limited(wait))
             }
         }
     }
@@ -114,10 +108,10 @@ mod tests {
                 .check(AccountAction::SignIn, "ana@shop.test")
                 .unwrap();
         }
-        assert_eq!(
+        assert!(matches!(
             limits.check(AccountAction::SignIn, " ANA@shop.test"),
-            Err(AppError::RateLimited)
-        );
+            Err(AppError::RateLimited { .. })
+        ));
         limits
             .check(AccountAction::SignIn, "ben@shop.test")
             .unwrap();

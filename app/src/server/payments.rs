@@ -290,7 +290,7 @@ async fn record_on(
         });
     }
     let note = format!("card payment {} ({source})", intent.id);
-    match super::orders::transition_on(
+    match super::order_state::transition_on(
         conn,
         payment.customer_order_id,
         OrderStatus::Paid,

@@ -19,7 +19,7 @@ pub async fn status_from_app_error(req: Request, next: Next) -> Response {
     if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return response;
     }
-    let (mut parts, body) = response.into_parts();
+    let (parts, body) = response.into_parts();
     let bytes = match http_body_util::Limited::new(body, MAX_ERROR_BODY)
         .collect()
         .await
@@ -27,21 +27,37 @@ pub async fn status_from_app_error(req: Request, next: Next) -> Response {
         Ok(collected) => collected.to_bytes(),
         Err(_) => return internal_response(),
     };
+    let mut response = Response::from_parts(parts, Body::from(bytes.clone()));
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status = error.status();
+        set_error_status(&mut response, &error);
     }
-    Response::from_parts(parts, Body::from(bytes))
+    response
 }
 
-pub(crate) fn internal_response() -> Response {
-    let body = serde_json::to_vec(&AppError::Internal).unwrap_or_default();
+/// The one place an `AppError` becomes a status and headers: its status, and `Retry-After` when it has a wait.
+pub fn set_error_status(response: &mut Response, error: &AppError) {
+    *response.status_mut() = error.status();
+    if let Some(secs) = error.retry_after_secs() {
+        if let Ok(value) = HeaderValue::from_str(&secs.to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+    }
+}
+
+/// An `AppError` answered as the app's server functions answer it: JSON, with its status and headers.
+pub fn error_response(error: &AppError) -> Response {
+    let body = serde_json::to_vec(error).unwrap_or_default();
     let mut response = Response::new(Body::from(body));
-    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
+    set_error_status(&mut response, error);
     response
+}
+
+pub(crate) fn internal_response() -> Response {
+    error_response(&AppError::Internal)
 }
 
 pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {

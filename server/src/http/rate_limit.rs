@@ -13,7 +13,7 @@
 use app::error::AppError;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 use governor::clock::{Clock, DefaultClock};
@@ -178,39 +178,34 @@ pub async fn layer(State(limits): State<RateLimits>, request: Request, next: Nex
 
 /// 429: the app's JSON error for its own calls, a short page for a browser.
 fn too_many(headers: &HeaderMap, wait: Duration) -> Response {
-    let secs = app::server::limits::retry_after_secs(wait);
+    let error = AppError::rate_limited(wait);
     let wants_json = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
-    let (content_type, body) = if wants_json {
-        (
-            "application/json",
-            serde_json::to_vec(&AppError::RateLimited).unwrap_or_default(),
-        )
+    let mut response = if wants_json {
+        super::fn_errors::error_response(&error)
     } else {
-        (
-            "text/html; charset=utf-8",
-            format!(
-                "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-                 <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-                 <title>Please slow down</title></head>\
-                 <body style=\"font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem\">\
-                 <h1>Please slow down</h1><p>We received a lot of requests from your connection in a short time. \
-                 Please wait {secs} second{s} and try again.</p><p><a href=\"/\">Back to the shop</a></p></body></html>",
-                s = if secs == 1 { "" } else { "s" }
-            )
-            .into_bytes(),
-        )
+        let secs = error.retry_after_secs().unwrap_or(1);
+        let mut page = Response::new(Body::from(format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+             <title>Please slow down</title></head>\
+             <body style=\"font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem\">\
+             <h1>Please slow down</h1><p>We received a lot of requests from your connection in a short time. \
+             Please wait {secs} second{s} and try again.</p><p><a href=\"/\">Back to the shop</a></p></body></html>",
+            s = if secs == 1 { "" } else { "s" }
+        )));
+        page.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        super::fn_errors::set_error_status(&mut page, &error);
+        page
     };
-    let mut response = Response::new(Body::from(body));
-    *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-    let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-        h.insert(header::RETRY_AFTER, v);
-    }
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 

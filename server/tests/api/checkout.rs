@@ -490,7 +490,7 @@ async fn unpaid_card_reservations_expire_and_return_the_stock(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn paying_sells_the_stock_and_cancelling_returns_it(pool: PgPool) {
     use app::domain::order::OrderStatus;
-    use app::server::orders;
+    use app::server::order_state;
     let app = spawn_app(pool).await;
     let (sku, on_hand) = app.sku_with_stock(4).await;
     let shopper = Shopper::new(&app);
@@ -502,12 +502,12 @@ async fn paying_sells_the_stock_and_cancelling_returns_it(pool: PgPool) {
         .unwrap();
     let state = app.state.clone();
     assert!(
-        orders::transition(&state, id, OrderStatus::Shipped, None)
+        order_state::transition(&state, id, OrderStatus::Shipped, None)
             .await
             .is_err(),
         "not before payment"
     );
-    orders::transition(&state, id, OrderStatus::Paid, None)
+    order_state::transition(&state, id, OrderStatus::Paid, None)
         .await
         .unwrap();
     assert_eq!(
@@ -515,12 +515,12 @@ async fn paying_sells_the_stock_and_cancelling_returns_it(pool: PgPool) {
         (on_hand - 2, 0),
         "sold: off the shelf, no longer reserved"
     );
-    orders::transition(&state, id, OrderStatus::Cancelled, Some("customer asked"))
+    order_state::transition(&state, id, OrderStatus::Cancelled, Some("customer asked"))
         .await
         .unwrap();
     assert_eq!(stock(&app, &sku).await, (on_hand, 0), "back on the shelf");
     assert!(
-        orders::transition(&state, id, OrderStatus::Paid, None)
+        order_state::transition(&state, id, OrderStatus::Paid, None)
             .await
             .is_err(),
         "cancelled stays cancelled"

@@ -483,7 +483,7 @@ async fn order_and_stock_emails_reach_the_smtp_server(pool: PgPool) {
             .fetch_one(&app.pool)
             .await
             .unwrap();
-    app::server::orders::transition(
+    app::server::order_state::transition(
         &app.state,
         id,
         app::domain::order::OrderStatus::Paid,
@@ -501,7 +501,7 @@ async fn order_and_stock_emails_reach_the_smtp_server(pool: PgPool) {
         app::domain::order::OrderStatus::Fulfilled,
         app::domain::order::OrderStatus::Shipped,
     ] {
-        app::server::orders::transition(&app.state, id, next, None)
+        app::server::order_state::transition(&app.state, id, next, None)
             .await
             .unwrap();
     }

@@ -307,7 +307,12 @@ async fn order_placement_is_rate_limited_per_client_ip(pool: PgPool) {
         .unwrap();
     assert!((1..=60).contains(&retry_after), "{retry_after}");
     let body: app::error::AppError = limited.json().await.unwrap();
-    assert_eq!(body, app::error::AppError::RateLimited);
+    assert_eq!(
+        body,
+        app::error::AppError::RateLimited {
+            retry_after_secs: retry_after
+        }
+    );
     // A browser gets a page that says what to do.
     let page = place("203.0.113.7", "text/html").await.unwrap();
     assert_eq!(page.status(), 429);

@@ -1,7 +1,22 @@
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::server::cart::CartOwner;
+/// Whose cart a request uses: a signed-in shopper's is the account's (on every device), a guest's is the one
+/// behind the cart cookie. A guest token never reaches an account's cart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CartOwner {
+    Guest(Option<Uuid>),
+    Customer(i64),
+}
+
+impl CartOwner {
+    pub fn customer_id(self) -> Option<i64> {
+        match self {
+            CartOwner::Customer(id) => Some(id),
+            CartOwner::Guest(_) => None,
+        }
+    }
+}
 
 /// A new cart for `owner`: a guest cart under a fresh token, or the account's cart (the existing one when two
 /// requests race to create it).

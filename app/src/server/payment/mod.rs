@@ -105,6 +105,24 @@ pub enum WebhookError {
     Retry,
 }
 
+/// Origins a payment provider needs in the browser.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProviderSources {
+    pub script: Vec<String>,
+    pub connect: Vec<String>,
+    pub frame: Vec<String>,
+}
+
+/// `https://js.stripe.com` from `https://js.stripe.com/v3/`.
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest
+        .split(['/', '?', '#'])
+        .next()
+        .filter(|h| !h.is_empty())?;
+    Some(format!("{scheme}://{host}"))
+}
+
 pub trait PaymentProvider: Send + Sync {
     /// Short, stable name stored with each payment (`stripe`, `manual`).
     fn name(&self) -> &'static str;
@@ -126,8 +144,8 @@ pub trait PaymentProvider: Send + Sync {
         now: i64,
     ) -> Result<ProviderEvent, WebhookError>;
     /// The origins its browser script needs, for the payment pages' Content-Security-Policy.
-    fn browser_sources(&self) -> crate::server::csp::ProviderSources {
-        crate::server::csp::ProviderSources::default()
+    fn browser_sources(&self) -> ProviderSources {
+        ProviderSources::default()
     }
     /// Reads an event body verified earlier (stored on receipt, acted on by a job).
     fn parse_event(&self, body: &[u8]) -> Result<ProviderEvent, WebhookError>;
@@ -172,5 +190,23 @@ impl std::fmt::Debug for Payments {
         f.debug_struct("Payments")
             .field("card", &self.card.as_ref().map(|c| c.name()))
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins() {
+        assert_eq!(
+            origin_of("https://js.stripe.com/v3/").as_deref(),
+            Some("https://js.stripe.com")
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:8420/js.stripe.com/v3/").as_deref(),
+            Some("http://127.0.0.1:8420")
+        );
+        assert_eq!(origin_of("nonsense"), None);
     }
 }

@@ -9,8 +9,8 @@
 //! In development and tests the API base and script URL point at localstripe, which speaks the same API.
 
 use super::{
-    BoxFuture, ChargeRequest, Intent, IntentStatus, PaymentError, PaymentProvider, ProviderEvent,
-    Started, WebhookError,
+    origin_of, BoxFuture, ChargeRequest, Intent, IntentStatus, PaymentError, PaymentProvider,
+    ProviderEvent, ProviderSources, Started, WebhookError,
 };
 use crate::domain::checkout::{CardSetup, PaymentMethod};
 use hmac::{KeyInit, Mac};
@@ -374,8 +374,7 @@ impl PaymentProvider for StripeProvider {
     }
 
     /// Stripe's documented origins for Stripe.js, or the configured server's own (localstripe) otherwise.
-    fn browser_sources(&self) -> crate::server::csp::ProviderSources {
-        use crate::server::csp::{origin_of, ProviderSources};
+    fn browser_sources(&self) -> ProviderSources {
         let script = origin_of(&self.config.script_url);
         let api = origin_of(&self.config.api_base);
         if script.as_deref() == Some("https://js.stripe.com") {

@@ -1,7 +1,7 @@
 //! How server functions reach the server: the state that `leptos_routes_with_context` provides, and the request.
 
-use super::AppState;
 use crate::error::AppError;
+use crate::server::AppState;
 use leptos::prelude::use_context;
 
 pub fn state() -> Result<AppState, AppError> {
@@ -19,12 +19,14 @@ pub fn headers() -> http::HeaderMap {
 }
 
 /// The signed-in account of this request, if its session cookie names a live session.
-pub async fn session(state: &AppState) -> Result<Option<super::accounts::Session>, AppError> {
+pub async fn session(
+    state: &AppState,
+) -> Result<Option<crate::server::accounts::Session>, AppError> {
     session_on(state, &state.pool).await
 }
 
 /// Like [`session`], but `SignInRequired` without a live session: for server functions that need an account.
-pub async fn signed_in(state: &AppState) -> Result<super::accounts::Session, AppError> {
+pub async fn signed_in(state: &AppState) -> Result<crate::server::accounts::Session, AppError> {
     session(state).await?.ok_or(AppError::SignInRequired)
 }
 
@@ -36,21 +38,23 @@ pub fn checked(value: Option<&str>) -> bool {
 /// [`session`], read on checkout's own pool (checkout keeps working when the main pool is busy).
 pub async fn checkout_session(
     state: &AppState,
-) -> Result<Option<super::accounts::Session>, AppError> {
+) -> Result<Option<crate::server::accounts::Session>, AppError> {
     session_on(state, &state.checkout_pool).await
 }
 
 async fn session_on(
     state: &AppState,
     pool: &sqlx::PgPool,
-) -> Result<Option<super::accounts::Session>, AppError> {
+) -> Result<Option<crate::server::accounts::Session>, AppError> {
     let token = super::cookies::session_token(&headers());
-    super::accounts::current_on(state, pool, token.as_deref()).await
+    crate::server::accounts::current_on(state, pool, token.as_deref()).await
 }
 
 /// Whose cart a request with this session uses: the account's, or the guest cart behind the cookie.
-pub fn owner_of(session: Option<&super::accounts::Session>) -> super::cart::CartOwner {
-    use super::cart::CartOwner;
+pub fn owner_of(
+    session: Option<&crate::server::accounts::Session>,
+) -> crate::server::cart::CartOwner {
+    use crate::server::cart::CartOwner;
     match session {
         Some(session) => CartOwner::Customer(session.customer_id),
         None => CartOwner::Guest(super::cookies::cart_token(&headers())),
@@ -58,24 +62,24 @@ pub fn owner_of(session: Option<&super::accounts::Session>) -> super::cart::Cart
 }
 
 /// Whose cart this request uses.
-pub async fn cart_owner(state: &AppState) -> Result<super::cart::CartOwner, AppError> {
+pub async fn cart_owner(state: &AppState) -> Result<crate::server::cart::CartOwner, AppError> {
     Ok(owner_of(session(state).await?.as_ref()))
 }
 
 /// [`cart_owner`], with the session read on checkout's own pool.
-pub async fn checkout_owner(state: &AppState) -> Result<super::cart::CartOwner, AppError> {
+pub async fn checkout_owner(state: &AppState) -> Result<crate::server::cart::CartOwner, AppError> {
     Ok(owner_of(checkout_session(state).await?.as_ref()))
 }
 
-/// Tells the client when to try again (`Retry-After`, whole seconds) on the current response, if there is one.
-pub fn set_retry_after(wait: std::time::Duration) {
-    let secs = super::limits::retry_after_secs(wait);
-    if let (Some(response), Ok(value)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::HeaderValue::from_str(&secs.to_string()),
-    ) {
-        response.insert_header(http::header::RETRY_AFTER, value);
+/// A changed cart for the response: a guest cart made by the change gets its cookie here.
+pub fn cart_changed(
+    state: &AppState,
+    changed: crate::server::cart::Changed,
+) -> crate::domain::cart::CartView {
+    if let Some(token) = changed.new_guest_token {
+        super::cookies::set_cart_cookie(token, state.config.secure_cookies);
     }
+    changed.cart
 }
 
 /// Was this request a plain HTML form post (no JavaScript)? Leptos then answers with a redirect.

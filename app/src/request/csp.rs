@@ -4,25 +4,8 @@
 //! (checkout and orders) also allow the payment provider's script, API and frame origins; no other page allows any
 //! other site.
 
+use crate::server::payment::ProviderSources;
 use leptos::prelude::use_context;
-
-/// Origins a payment provider needs in the browser.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ProviderSources {
-    pub script: Vec<String>,
-    pub connect: Vec<String>,
-    pub frame: Vec<String>,
-}
-
-/// `https://js.stripe.com` from `https://js.stripe.com/v3/`.
-pub fn origin_of(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let host = rest
-        .split(['/', '?', '#'])
-        .next()
-        .filter(|h| !h.is_empty())?;
-    Some(format!("{scheme}://{host}"))
-}
 
 /// Does a page at `path` take payments?
 pub fn takes_payments(path: &str) -> bool {
@@ -63,7 +46,7 @@ pub fn set_for_page() {
     let path = use_context::<http::request::Parts>()
         .map(|p| p.uri.path().to_string())
         .unwrap_or_default();
-    let state = use_context::<super::AppState>();
+    let state = use_context::<crate::server::AppState>();
     let provider = state
         .as_ref()
         .filter(|_| takes_payments(&path))
@@ -82,19 +65,6 @@ pub fn set_for_page() {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn origins() {
-        assert_eq!(
-            origin_of("https://js.stripe.com/v3/").as_deref(),
-            Some("https://js.stripe.com")
-        );
-        assert_eq!(
-            origin_of("http://127.0.0.1:8420/js.stripe.com/v3/").as_deref(),
-            Some("http://127.0.0.1:8420")
-        );
-        assert_eq!(origin_of("nonsense"), None);
-    }
 
     #[test]
     fn pages_allow_only_their_nonce_and_payment_pages_the_provider() {
