@@ -5,13 +5,12 @@
 
 pub mod api;
 pub mod components;
-pub mod domain;
-pub mod error;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod request;
-#[cfg(feature = "ssr")]
-pub mod server;
+
+/// The shared core, under the names the pages and server functions use.
+pub use bazaar_core::{domain, error};
 
 use components::cart_state::CartState;
 use components::error_view::NotFoundPage;

@@ -59,13 +59,13 @@ pub struct Config {
     /// Other requests in flight before more are refused with 503 (`BAZAAR_MAX_INFLIGHT`, 8 per core).
     pub max_inflight: usize,
     /// Card payments through a Stripe-compatible API, when `BAZAAR_STRIPE_SECRET_KEY` is set.
-    pub stripe: Option<app::server::payment::stripe::StripeConfig>,
+    pub stripe: Option<backend::payment::stripe::StripeConfig>,
     /// Email: SMTP when `BAZAAR_SMTP_HOST` is set, else `.eml` files in `BAZAAR_MAIL_DIR`.
-    pub mail: app::server::email::MailConfig,
+    pub mail: backend::email::MailConfig,
     /// Run background jobs inside `serve` too (`BAZAAR_WORKER_IN_PROCESS`, default true).
     pub worker_in_process: bool,
     /// Job worker timing (`BAZAAR_JOB_POLL_MS`, `BAZAAR_JOB_LEASE_SECS`, `BAZAAR_JOB_BACKOFF_BASE_MS`).
-    pub worker: app::server::jobs::worker::WorkerConfig,
+    pub worker: backend::jobs::worker::WorkerConfig,
     /// Requests per minute per client IP (`BAZAAR_RATE_LIMIT_PER_MINUTE`, 600), order placements and payments
     /// (`BAZAAR_RATE_LIMIT_ORDERS_PER_MINUTE`, 10); 0 turns one off. `BAZAAR_TRUSTED_PROXIES`: addresses or
     /// networks whose `X-Forwarded-For` is believed.
@@ -74,12 +74,12 @@ pub struct Config {
     /// (`BAZAAR_RATE_LIMIT_SIGN_IN_PER_ACCOUNT_PER_HOUR`, 30), password-reset emails per email
     /// (`BAZAAR_RATE_LIMIT_RESET_PER_ACCOUNT_PER_HOUR`, 5), orders per account or guest email
     /// (`BAZAAR_RATE_LIMIT_ORDERS_PER_ACCOUNT_PER_HOUR`, 30); 0 turns one off.
-    pub account_limits: app::server::limits::AccountLimitsConfig,
+    pub account_limits: backend::limits::AccountLimitsConfig,
     /// How long a password-reset link works (`BAZAAR_PASSWORD_RESET_MINUTES`, 60).
     pub password_reset_minutes: u32,
     /// Keys that seal addresses at rest (`BAZAAR_DATA_KEYS=1:<base64 of 32 bytes>,…`, current one
     /// `BAZAAR_DATA_KEY_ID`, default the highest). Required to serve or run jobs; never printed.
-    pub data_keys: Option<std::sync::Arc<app::server::crypto::DataKeys>>,
+    pub data_keys: Option<std::sync::Arc<backend::crypto::DataKeys>>,
     /// A session ends after this many minutes without a request (`BAZAAR_SESSION_IDLE_MINUTES`, 7 days)…
     pub session_idle_minutes: u32,
     /// …and this many days after sign-in (`BAZAAR_SESSION_MAX_DAYS`, 30).
@@ -120,8 +120,8 @@ fn positive<T: PartialEq + Default>(
 fn mail_config(
     get: &impl Fn(&str) -> Option<String>,
     public_url: Option<&str>,
-) -> Result<app::server::email::MailConfig, ConfigError> {
-    use app::server::email::{MailConfig, SmtpConfig, SmtpTls};
+) -> Result<backend::email::MailConfig, ConfigError> {
+    use backend::email::{MailConfig, SmtpConfig, SmtpTls};
     let tls = match get("BAZAAR_SMTP_TLS").as_deref() {
         None | Some("starttls") => SmtpTls::StartTls,
         Some("tls") => SmtpTls::Tls,
@@ -246,7 +246,7 @@ impl Config {
             None => None,
             Some(secret_key) => {
                 let need = |name: &'static str| get(name).ok_or(ConfigError::Missing(name));
-                Some(app::server::payment::stripe::StripeConfig {
+                Some(backend::payment::stripe::StripeConfig {
                     api_base: get("BAZAAR_STRIPE_API_BASE")
                         .unwrap_or_else(|| "https://api.stripe.com".into()),
                     script_url: get("BAZAAR_STRIPE_SCRIPT_URL")
@@ -263,7 +263,7 @@ impl Config {
             }
         };
         let mail = mail_config(&get, public_url.as_deref())?;
-        let mut worker = app::server::jobs::worker::WorkerConfig::default();
+        let mut worker = backend::jobs::worker::WorkerConfig::default();
         if let Some(ms) = positive(
             "BAZAAR_JOB_POLL_MS",
             parse::<u64>("BAZAAR_JOB_POLL_MS", get("BAZAAR_JOB_POLL_MS"))?,
@@ -317,7 +317,7 @@ impl Config {
             sign_in_per_ip_per_minute: per_minute("BAZAAR_RATE_LIMIT_SIGN_IN_PER_MINUTE", 10)?,
             trusted_proxies,
         };
-        let account_limits = app::server::limits::AccountLimitsConfig {
+        let account_limits = backend::limits::AccountLimitsConfig {
             sign_in_per_hour: per_minute("BAZAAR_RATE_LIMIT_SIGN_IN_PER_ACCOUNT_PER_HOUR", 30)?,
             password_reset_per_hour: per_minute("BAZAAR_RATE_LIMIT_RESET_PER_ACCOUNT_PER_HOUR", 5)?,
             orders_per_hour: per_minute("BAZAAR_RATE_LIMIT_ORDERS_PER_ACCOUNT_PER_HOUR", 30)?,
@@ -327,7 +327,7 @@ impl Config {
             Some(list) => {
                 let current = parse::<u8>("BAZAAR_DATA_KEY_ID", get("BAZAAR_DATA_KEY_ID"))?;
                 Some(std::sync::Arc::new(
-                    app::server::crypto::DataKeys::parse(&list, current).map_err(|reason| {
+                    backend::crypto::DataKeys::parse(&list, current).map_err(|reason| {
                         ConfigError::Invalid {
                             name: "BAZAAR_DATA_KEYS",
                             reason,

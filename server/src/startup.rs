@@ -2,13 +2,13 @@
 
 use crate::config::Config;
 use crate::{http, BoxError};
-use app::server::email::Mailer;
-use app::server::jobs::handlers::{self, JobContext};
-use app::server::jobs::worker::Worker;
-use app::server::payment::stripe::StripeProvider;
-use app::server::payment::Payments;
-use app::server::state::ReadPool;
-use app::server::{AppState, ShopConfig};
+use backend::email::Mailer;
+use backend::jobs::handlers::{self, JobContext};
+use backend::jobs::worker::Worker;
+use backend::payment::stripe::StripeProvider;
+use backend::payment::Payments;
+use backend::state::ReadPool;
+use backend::{AppState, ShopConfig};
 use leptos::config::{get_configuration, LeptosOptions};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
@@ -55,10 +55,7 @@ pub fn leptos_options() -> LeptosOptions {
         })
 }
 
-pub async fn build_state(
-    config: &Config,
-    leptos_options: LeptosOptions,
-) -> Result<AppState, BoxError> {
+pub async fn build_state(config: &Config) -> Result<AppState, BoxError> {
     let pool = connect(config.database_url.expose(), config.db_max_connections).await?;
     if config.run_migrations {
         MIGRATOR.run(&pool).await?;
@@ -70,10 +67,10 @@ pub async fn build_state(
     // Checkout's own connections, so a surge of catalog and cart queries never makes an order wait for one.
     let checkout_pool =
         connect(config.database_url.expose(), config.checkout_db_connections).await?;
-    let mut state = state_from_pools(pool, read_pool, config, leptos_options)?;
+    let mut state = state_from_pools(pool, read_pool, config)?;
     state.checkout_pool = checkout_pool;
     // Rows written before addresses were sealed (or by an older version during a switch-over).
-    match app::server::crypto::seal_plaintext_addresses(&state.pool, &state.keys).await? {
+    match backend::crypto::seal_plaintext_addresses(&state.pool, &state.keys).await? {
         0 => {}
         n => tracing::info!(sealed = n, "encrypted addresses stored in plaintext"),
     }
@@ -95,7 +92,6 @@ pub fn state_from_pools(
     pool: PgPool,
     read_pool: PgPool,
     config: &Config,
-    leptos_options: LeptosOptions,
 ) -> Result<AppState, BoxError> {
     let keys = config.data_keys.clone().ok_or(
         "BAZAAR_DATA_KEYS is not set: addresses are stored encrypted and need a key \
@@ -118,13 +114,12 @@ pub fn state_from_pools(
             session_max_days: config.session_max_days,
             password_reset_minutes: config.password_reset_minutes,
         }),
-        leptos_options,
     })
 }
 
 /// Per-account limits, with a task that forgets quiet accounts once a minute.
-fn account_limits(config: &Config) -> app::server::limits::AccountLimits {
-    let limits = app::server::limits::AccountLimits::new(&config.account_limits);
+fn account_limits(config: &Config) -> backend::limits::AccountLimits {
+    let limits = backend::limits::AccountLimits::new(&config.account_limits);
     if let Ok(handle) = tokio::runtime::Handle::try_current() {
         let sweep = limits.clone();
         handle.spawn(async move {
@@ -141,7 +136,7 @@ fn account_limits(config: &Config) -> app::server::limits::AccountLimits {
 pub async fn serve(config: Config) -> Result<(), BoxError> {
     let options = leptos_options();
     let addr = config.bind.unwrap_or(options.site_addr);
-    let state = build_state(&config, options).await?;
+    let state = build_state(&config).await?;
     let worker = if config.worker_in_process {
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let worker = job_worker(&config, state.clone())?;
@@ -153,7 +148,7 @@ pub async fn serve(config: Config) -> Result<(), BoxError> {
         tracing::info!("background jobs run in separate `server worker` processes");
         None
     };
-    let router = http::router(state, &config);
+    let router = http::router(state, options, &config);
     let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     match &config.tls {
         None => {
@@ -217,16 +212,14 @@ pub fn job_worker(config: &Config, state: AppState) -> Result<Worker, BoxError> 
 
 /// `server worker`: runs background jobs only, until SIGTERM or Ctrl-C, then finishes or hands back its jobs.
 pub async fn worker(config: Config) -> Result<(), BoxError> {
-    // A worker renders no pages: plain options, without looking for cargo-leptos' settings.
-    let options = LeptosOptions::builder().output_name("bazaar").build();
-    let state = build_state(&config, options).await?;
+    let state = build_state(&config).await?;
     job_worker(&config, state)?.run(shutdown_signal()).await?;
     Ok(())
 }
 
 /// `server jobs …`: lists dead jobs, or queues them again.
 pub async fn jobs(config: &Config, command: crate::cli::JobsCommand) -> Result<(), BoxError> {
-    use app::server::db::job as db;
+    use backend::db::job as db;
     let pool = connect(config.database_url.expose(), 2).await?;
     match command {
         crate::cli::JobsCommand::Dead => {
@@ -274,7 +267,7 @@ pub async fn create_admin(config: &Config, email: &str) -> Result<(), BoxError> 
         stdin.lock().read_line(&mut line)?;
         (line.trim_end_matches(['\r', '\n']).to_string(), false)
     };
-    let created = app::server::accounts::create_admin(&pool, email, Some(&password))
+    let created = backend::accounts::create_admin(&pool, email, Some(&password))
         .await
         .map_err(|e| format!("create-admin: {e}"))?;
     match (created, generated) {

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-fn start(state: &crate::server::AppState, token: &str) {
+fn start(state: &backend::AppState, token: &str) {
     use crate::request::{context, cookies};
     let max_age = u64::from(state.config.session_max_days) * 24 * 3600;
     cookies::set_session_cookie(Some(token), max_age, state.config.secure_cookies);
@@ -22,7 +22,7 @@ fn start(state: &crate::server::AppState, token: &str) {
 #[server(prefix = "/api", endpoint = "account/sign-up")]
 pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
     use crate::request::{context, cookies};
-    use crate::server::accounts;
+    use backend::accounts;
     let state = context::state()?;
     let guest_cart = cookies::cart_token(&context::headers());
     let token = accounts::sign_up(&state, &email, &password, guest_cart).await?;
@@ -33,7 +33,7 @@ pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "account/sign-in")]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     use crate::request::{context, cookies};
-    use crate::server::accounts;
+    use backend::accounts;
     let state = context::state()?;
     let headers = context::headers();
     let previous = cookies::session_token(&headers);
@@ -47,7 +47,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "account/sign-out")]
 pub async fn sign_out(#[server(default)] everywhere: Option<String>) -> Result<(), AppError> {
     use crate::request::{context, cookies};
-    use crate::server::accounts;
+    use backend::accounts;
     let state = context::state()?;
     if let Some(token) = cookies::session_token(&context::headers()) {
         if context::checked(everywhere.as_deref()) {
@@ -68,7 +68,7 @@ pub async fn sign_out(#[server(default)] everywhere: Option<String>) -> Result<(
 #[server(prefix = "/api", endpoint = "account")]
 pub async fn get_account() -> Result<AccountView, AppError> {
     use crate::request::context;
-    use crate::server::accounts;
+    use backend::accounts;
     let state = context::state()?;
     let session = context::signed_in(&state).await?;
     accounts::view(&state, &session).await
@@ -78,7 +78,7 @@ pub async fn get_account() -> Result<AccountView, AppError> {
 #[server(prefix = "/api", endpoint = "account/forgot")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use crate::request::context;
-    use crate::server::accounts;
+    use backend::accounts;
     let state = context::state()?;
     accounts::request_password_reset(&state, &email).await?;
     if context::is_plain_form_post() {
@@ -91,7 +91,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "account/reset-check")]
 pub async fn check_reset_token(token: String) -> Result<bool, AppError> {
     use crate::request::context;
-    use crate::server::accounts;
+    use backend::accounts;
     let state = context::state()?;
     accounts::reset_token_is_valid(&state, token.trim()).await
 }
@@ -100,7 +100,7 @@ pub async fn check_reset_token(token: String) -> Result<bool, AppError> {
 #[server(prefix = "/api", endpoint = "account/reset")]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
     use crate::request::context;
-    use crate::server::accounts;
+    use backend::accounts;
     let state = context::state()?;
     let session_token = accounts::reset_password(&state, token.trim(), &password).await?;
     start(&state, &session_token);
@@ -113,7 +113,7 @@ pub async fn change_password(
     new_password: String,
 ) -> Result<(), AppError> {
     use crate::request::{context, cookies};
-    use crate::server::accounts;
+    use backend::accounts;
     let state = context::state()?;
     let session = context::signed_in(&state).await?;
     let token = cookies::session_token(&context::headers()).unwrap_or_default();
@@ -125,7 +125,7 @@ pub async fn change_password(
 #[server(prefix = "/api", endpoint = "account/email")]
 pub async fn change_email(password: String, email: String) -> Result<(), AppError> {
     use crate::request::context;
-    use crate::server::accounts;
+    use backend::accounts;
     let state = context::state()?;
     let session = context::signed_in(&state).await?;
     accounts::change_email(&state, &session, &password, &email).await?;
@@ -136,7 +136,7 @@ pub async fn change_email(password: String, email: String) -> Result<(), AppErro
 #[server(prefix = "/api", endpoint = "account/addresses")]
 pub async fn list_addresses() -> Result<Vec<SavedAddress>, AppError> {
     use crate::request::context;
-    use crate::server::addresses;
+    use backend::addresses;
     let state = context::state()?;
     let session = context::signed_in(&state).await?;
     addresses::list(&state, &session).await
@@ -167,7 +167,7 @@ pub async fn save_address(
 ) -> Result<i64, AppError> {
     use crate::domain::address::AddressInput;
     use crate::request::context;
-    use crate::server::addresses;
+    use backend::addresses;
     let state = context::state()?;
     let session = context::signed_in(&state).await?;
     let id = match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -194,7 +194,7 @@ pub async fn save_address(
 #[server(prefix = "/api", endpoint = "account/addresses/delete")]
 pub async fn delete_address(id: String) -> Result<(), AppError> {
     use crate::request::context;
-    use crate::server::addresses;
+    use backend::addresses;
     let state = context::state()?;
     let session = context::signed_in(&state).await?;
     addresses::delete(&state, &session, address_id(&id)?).await?;
@@ -207,7 +207,7 @@ pub async fn delete_address(id: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "account/addresses/default")]
 pub async fn make_default_address(id: String) -> Result<(), AppError> {
     use crate::request::context;
-    use crate::server::addresses;
+    use backend::addresses;
     let state = context::state()?;
     let session = context::signed_in(&state).await?;
     addresses::make_default(&state, &session, address_id(&id)?).await?;

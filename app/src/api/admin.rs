@@ -7,7 +7,7 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "admin/overview")]
 pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
     use crate::request::context;
-    use crate::server::admin;
+    use backend::admin;
     let state = context::state()?;
     let session = context::signed_in(&state).await?;
     admin::overview(&state, &session).await
@@ -18,7 +18,7 @@ pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
 pub async fn set_account_role(email: String, role: String) -> Result<(), AppError> {
     use crate::domain::account::Role;
     use crate::request::context;
-    use crate::server::accounts;
+    use backend::accounts;
     let state = context::state()?;
     let session = context::signed_in(&state).await?;
     let role = Role::from_db(role.trim())

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "cart")]
 pub async fn get_cart() -> Result<CartView, AppError> {
     use crate::request::context;
-    use crate::server::cart;
+    use backend::cart;
     let state = context::state()?;
     cart::view(&state, context::cart_owner(&state).await?).await
 }
@@ -14,7 +14,7 @@ pub async fn get_cart() -> Result<CartView, AppError> {
 #[server(prefix = "/api", endpoint = "cart/add")]
 pub async fn add_to_cart(sku: String, quantity: String) -> Result<CartView, AppError> {
     use crate::request::context;
-    use crate::server::cart;
+    use backend::cart;
     let (sku, quantity) = crate::domain::cart::parse_line(&sku, &quantity)?;
     let state = context::state()?;
     let changed = cart::change_line(
@@ -32,7 +32,7 @@ pub async fn add_to_cart(sku: String, quantity: String) -> Result<CartView, AppE
 #[server(prefix = "/api", endpoint = "cart/update")]
 pub async fn update_cart_line(sku: String, quantity: String) -> Result<CartView, AppError> {
     use crate::request::context;
-    use crate::server::cart;
+    use backend::cart;
     let (sku, quantity) = crate::domain::cart::parse_line(&sku, &quantity)?;
     let state = context::state()?;
     let changed = cart::change_line(
@@ -48,7 +48,7 @@ pub async fn update_cart_line(sku: String, quantity: String) -> Result<CartView,
 #[server(prefix = "/api", endpoint = "cart/remove")]
 pub async fn remove_cart_line(sku: String) -> Result<CartView, AppError> {
     use crate::request::context;
-    use crate::server::cart;
+    use backend::cart;
     let sku = crate::domain::sku::Sku::parse(&sku)?;
     let state = context::state()?;
     cart::remove_line(&state, context::cart_owner(&state).await?, &sku).await

@@ -5,13 +5,13 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "home")]
 pub async fn get_home() -> Result<HomeView, AppError> {
     let state = crate::request::context::state()?;
-    crate::server::catalog::home(&state).await
+    backend::catalog::home(&state).await
 }
 
 #[server(prefix = "/api", endpoint = "categories")]
 pub async fn list_top_categories() -> Result<Vec<CategoryLink>, AppError> {
     let state = crate::request::context::state()?;
-    crate::server::catalog::top_categories(&state).await
+    backend::catalog::top_categories(&state).await
 }
 
 /// `sort` and `after` are the query parameters of the category page, passed through as the shopper typed them.
@@ -30,12 +30,12 @@ pub async fn get_category(
         .map(|a| Cursor::parse(&a, sort))
         .transpose()?;
     let state = crate::request::context::state()?;
-    crate::server::catalog::category_page(&state, &slug, sort, after).await
+    backend::catalog::category_page(&state, &slug, sort, after).await
 }
 
 #[server(prefix = "/api", endpoint = "product")]
 pub async fn get_product(slug: String) -> Result<ProductDetail, AppError> {
     let slug = crate::domain::slug::Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
     let state = crate::request::context::state()?;
-    crate::server::catalog::product(&state, &slug).await
+    backend::catalog::product(&state, &slug).await
 }

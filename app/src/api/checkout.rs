@@ -25,7 +25,7 @@ pub struct CheckoutPageData {
 #[server(prefix = "/api", endpoint = "checkout")]
 pub async fn get_checkout() -> Result<CheckoutPageData, AppError> {
     use crate::request::context;
-    use crate::server::{addresses, checkout};
+    use backend::{addresses, checkout};
     let state = context::state()?;
     let session = context::checkout_session(&state).await?;
     let summary = checkout::summary(
@@ -64,7 +64,7 @@ pub async fn save_checkout_contact(
 ) -> Result<(), AppError> {
     use crate::domain::address::AddressInput;
     use crate::request::context;
-    use crate::server::checkout;
+    use backend::checkout;
     let state = context::state()?;
     let address = AddressInput {
         name,
@@ -92,7 +92,7 @@ pub async fn save_checkout_shipping(
     discount_code: String,
 ) -> Result<(), AppError> {
     use crate::request::context;
-    use crate::server::checkout;
+    use backend::checkout;
     let state = context::state()?;
     checkout::save_shipping(
         &state,
@@ -117,7 +117,7 @@ pub async fn place_order(
 ) -> Result<PlacedOrder, AppError> {
     use crate::domain::checkout::{CardToken, PaymentMethod};
     use crate::request::context;
-    use crate::server::{checkout, orders, payments};
+    use backend::{checkout, orders, payments};
     let key = uuid::Uuid::parse_str(idempotency_key.trim()).map_err(|_| {
         AppError::invalid(
             "checkout",
@@ -166,7 +166,7 @@ pub async fn pay_order(
 ) -> Result<PaymentState, AppError> {
     use crate::domain::checkout::CardToken;
     use crate::request::context;
-    use crate::server::{orders, payments};
+    use backend::{orders, payments};
     let card = CardToken::parse(card_token.as_deref().unwrap_or_default())?;
     let state = context::state()?;
     let order = orders::find(&state, number.trim(), key.trim()).await?;
@@ -181,7 +181,7 @@ pub async fn pay_order(
 #[server(prefix = "/api", endpoint = "order")]
 pub async fn get_order(number: String, key: String) -> Result<OrderView, AppError> {
     use crate::request::context;
-    use crate::server::orders;
+    use backend::orders;
     let state = context::state()?;
     orders::view(&state, number.trim(), key.trim()).await
 }

@@ -1,7 +1,7 @@
 //! How server functions reach the server: the state that `leptos_routes_with_context` provides, and the request.
 
 use crate::error::AppError;
-use crate::server::AppState;
+use backend::AppState;
 use leptos::prelude::use_context;
 
 pub fn state() -> Result<AppState, AppError> {
@@ -19,14 +19,13 @@ pub fn headers() -> http::HeaderMap {
 }
 
 /// The signed-in account of this request, if its session cookie names a live session.
-pub async fn session(
-    state: &AppState,
-) -> Result<Option<crate::server::accounts::Session>, AppError> {
-    session_on(state, &state.pool).await
+pub async fn session(state: &AppState) -> Result<Option<backend::accounts::Session>, AppError> {
+    let token = super::cookies::session_token(&headers());
+    backend::accounts::current(state, token.as_deref()).await
 }
 
 /// Like [`session`], but `SignInRequired` without a live session: for server functions that need an account.
-pub async fn signed_in(state: &AppState) -> Result<crate::server::accounts::Session, AppError> {
+pub async fn signed_in(state: &AppState) -> Result<backend::accounts::Session, AppError> {
     session(state).await?.ok_or(AppError::SignInRequired)
 }
 
@@ -38,23 +37,14 @@ pub fn checked(value: Option<&str>) -> bool {
 /// [`session`], read on checkout's own pool (checkout keeps working when the main pool is busy).
 pub async fn checkout_session(
     state: &AppState,
-) -> Result<Option<crate::server::accounts::Session>, AppError> {
-    session_on(state, &state.checkout_pool).await
-}
-
-async fn session_on(
-    state: &AppState,
-    pool: &sqlx::PgPool,
-) -> Result<Option<crate::server::accounts::Session>, AppError> {
+) -> Result<Option<backend::accounts::Session>, AppError> {
     let token = super::cookies::session_token(&headers());
-    crate::server::accounts::current_on(state, pool, token.as_deref()).await
+    backend::accounts::current_on(state, &state.checkout_pool, token.as_deref()).await
 }
 
 /// Whose cart a request with this session uses: the account's, or the guest cart behind the cookie.
-pub fn owner_of(
-    session: Option<&crate::server::accounts::Session>,
-) -> crate::server::cart::CartOwner {
-    use crate::server::cart::CartOwner;
+pub fn owner_of(session: Option<&backend::accounts::Session>) -> backend::cart::CartOwner {
+    use backend::cart::CartOwner;
     match session {
         Some(session) => CartOwner::Customer(session.customer_id),
         None => CartOwner::Guest(super::cookies::cart_token(&headers())),
@@ -62,19 +52,19 @@ pub fn owner_of(
 }
 
 /// Whose cart this request uses.
-pub async fn cart_owner(state: &AppState) -> Result<crate::server::cart::CartOwner, AppError> {
+pub async fn cart_owner(state: &AppState) -> Result<backend::cart::CartOwner, AppError> {
     Ok(owner_of(session(state).await?.as_ref()))
 }
 
 /// [`cart_owner`], with the session read on checkout's own pool.
-pub async fn checkout_owner(state: &AppState) -> Result<crate::server::cart::CartOwner, AppError> {
+pub async fn checkout_owner(state: &AppState) -> Result<backend::cart::CartOwner, AppError> {
     Ok(owner_of(checkout_session(state).await?.as_ref()))
 }
 
 /// A changed cart for the response: a guest cart made by the change gets its cookie here.
 pub fn cart_changed(
     state: &AppState,
-    changed: crate::server::cart::Changed,
+    changed: backend::cart::Changed,
 ) -> crate::domain::cart::CartView {
     if let Some(token) = changed.new_guest_token {
         super::cookies::set_cart_cookie(token, state.config.secure_cookies);

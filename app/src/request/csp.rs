@@ -4,7 +4,7 @@
 //! (checkout and orders) also allow the payment provider's script, API and frame origins; no other page allows any
 //! other site.
 
-use crate::server::payment::ProviderSources;
+use backend::payment::ProviderSources;
 use leptos::prelude::use_context;
 
 /// Does a page at `path` take payments?
@@ -46,14 +46,14 @@ pub fn set_for_page() {
     let path = use_context::<http::request::Parts>()
         .map(|p| p.uri.path().to_string())
         .unwrap_or_default();
-    let state = use_context::<crate::server::AppState>();
+    let state = use_context::<backend::AppState>();
     let provider = state
         .as_ref()
         .filter(|_| takes_payments(&path))
         .and_then(|s| s.payments.card.as_ref())
         .map(|card| card.browser_sources());
     let dev_reload = (cfg!(debug_assertions))
-        .then(|| state.as_ref().map(|s| s.leptos_options.reload_port))
+        .then(|| use_context::<leptos::config::LeptosOptions>().map(|o| o.reload_port))
         .flatten()
         .map(|port| format!("ws://127.0.0.1:{port} ws://localhost:{port}"));
     let value = policy(&nonce.to_string(), provider.as_ref(), dev_reload.as_deref());

@@ -1,7 +1,6 @@
 //! The benchmark ceiling: a fixed page held in memory, served through the same middleware as every page
 //! (request id, tracing, compression). Enabled only with `BAZAAR_BENCH_ENDPOINTS=true`.
 
-use app::server::AppState;
 use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
@@ -16,6 +15,6 @@ static PAGE: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<super::SiteState> {
     Router::new().route("/__bench/static", get(|| async { Html(PAGE.as_str()) }))
 }

@@ -1,14 +1,14 @@
 //! `/healthz`: the process is up (for liveness probes). `/readyz`: it can reach the database (for load balancers
 //! and deploys: a new instance gets traffic only once this answers 200).
 
-use app::server::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
+use backend::AppState;
 use std::time::Duration;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<super::SiteState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))

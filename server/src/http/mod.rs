@@ -13,9 +13,11 @@ pub mod webhooks;
 
 use crate::config::Config;
 use app::components::page_meta::PublicUrl;
-use app::server::AppState;
 use app::{shell, App};
+use axum::extract::FromRef;
 use axum::Router;
+use backend::AppState;
+use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -23,7 +25,18 @@ use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-pub fn router(state: AppState, config: &Config) -> Router {
+/// What the router's handlers can ask for: the backend's state, and the Leptos site options.
+#[derive(Clone, FromRef)]
+pub struct SiteState {
+    pub app: AppState,
+    pub leptos_options: LeptosOptions,
+}
+
+pub fn router(state: AppState, leptos_options: LeptosOptions, config: &Config) -> Router {
+    let site = SiteState {
+        app: state.clone(),
+        leptos_options: leptos_options.clone(),
+    };
     let routes = generate_route_list(App);
     let public_url = PublicUrl(config.public_url.clone().unwrap_or_else(|| {
         let scheme = if config.tls.is_some() {
@@ -33,7 +46,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         };
         format!(
             "{scheme}://{}",
-            config.bind.unwrap_or(state.leptos_options.site_addr)
+            config.bind.unwrap_or(leptos_options.site_addr)
         )
     }));
     // The shop's own origin: the public URL, and the address it listens on (a developer's browser, a health
@@ -41,7 +54,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
     let origins = origin::SiteOrigins::new(
         [
             public_url.0.clone(),
-            format!("http://{}", state.leptos_options.site_addr),
+            format!("http://{}", leptos_options.site_addr),
         ]
         .into_iter()
         .chain(config.bind.map(|addr| format!("http://{addr}"))),
@@ -49,13 +62,15 @@ pub fn router(state: AppState, config: &Config) -> Router {
     let https = public_url.0.starts_with("https://") || config.is_https();
     let context = {
         let state = state.clone();
+        let leptos_options = leptos_options.clone();
         move || {
             provide_context(state.clone());
+            provide_context(leptos_options.clone());
             provide_context(public_url.clone());
         }
     };
-    let shell_options = state.leptos_options.clone();
-    let fallback_options = state.leptos_options.clone();
+    let shell_options = leptos_options.clone();
+    let fallback_options = leptos_options.clone();
 
     let page_cache = page_cache::PageCache::new(
         std::time::Duration::from_secs(config.page_cache_ttl_secs),
@@ -70,11 +85,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
     }
     let secure = !config.bench_without_security;
     let router = router
-        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(shell_options.clone()))
+        .leptos_routes_with_context(&site, routes, context.clone(), move || shell(shell_options.clone()))
         .merge(health::routes())
         .merge(webhooks::routes())
-        .merge(static_files::routes(&state.leptos_options, &config.media_dir))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, move |_| {
+        .merge(static_files::routes(&leptos_options, &config.media_dir))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<SiteState, _>(context, move |_| {
             shell(fallback_options.clone())
         }))
         .layer(axum::middleware::from_fn(fn_errors::status_from_app_error))
@@ -103,5 +118,5 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .into_iter()
         .filter(|_| secure)
         .fold(router, |router, layer| router.layer(layer))
-        .with_state(state)
+        .with_state(site)
 }

@@ -2,7 +2,7 @@
 //! other sites (clickjacking), no leaking full URLs (order links carry their key) to other sites, forms that post
 //! only to the shop, and HSTS when the shop is served over HTTPS.
 //!
-//! Rendered pages carry a full policy with their script nonce (`app::server::csp`, set while rendering); the
+//! Rendered pages carry a full policy with their script nonce (`backend::csp`, set while rendering); the
 //! policy here is the default for every other response (JSON, files, errors), which runs no script.
 
 use axum::http::{header, HeaderName, HeaderValue};

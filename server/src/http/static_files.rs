@@ -1,7 +1,6 @@
 //! Static files. `/pkg` holds the build's JS, wasm and CSS under content-hashed names (cargo-leptos `hash-files`),
 //! so they are cached for a year as immutable; a CDN can keep them too. `/media` holds product images.
 
-use app::server::AppState;
 use axum::http::{header, HeaderValue};
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -12,7 +11,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 pub const MEDIA: &str = "public, max-age=86400, stale-while-revalidate=604800";
 
-pub fn routes(options: &LeptosOptions, media_dir: &Path) -> Router<AppState> {
+pub fn routes(options: &LeptosOptions, media_dir: &Path) -> Router<super::SiteState> {
     let pkg = PathBuf::from(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     Router::new()
         .nest_service(

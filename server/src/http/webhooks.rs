@@ -3,19 +3,19 @@
 //! about something that is not ours), 400 for a bad signature or an event too old, 503 when it could not be
 //! recorded so the provider sends it again.
 
-use app::server::payment::WebhookError;
-use app::server::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
+use backend::payment::WebhookError;
+use backend::AppState;
 
 /// Stripe events are small; anything bigger is not one.
 const MAX_BODY: usize = 256 * 1024;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<super::SiteState> {
     Router::new().route(
         "/webhooks/stripe",
         post(stripe).layer(axum::extract::DefaultBodyLimit::max(MAX_BODY)),
@@ -27,7 +27,7 @@ async fn stripe(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
         .get("stripe-signature")
         .and_then(|v| v.to_str().ok());
     let now = chrono::Utc::now().timestamp();
-    match app::server::payments::handle_webhook(&state, signature, &body, now).await {
+    match backend::payments::handle_webhook(&state, signature, &body, now).await {
         Ok(outcome) => {
             Json(serde_json::json!({ "received": true, "outcome": outcome })).into_response()
         }

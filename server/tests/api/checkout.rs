@@ -432,7 +432,7 @@ async fn what_the_client_sends_about_money_is_ignored_and_bad_input_is_refused(p
 #[sqlx::test(migrations = "../migrations")]
 async fn unpaid_card_reservations_expire_and_return_the_stock(pool: PgPool) {
     use app::domain::checkout::PaymentMethod;
-    use app::server::{checkout, orders};
+    use backend::{checkout, orders};
     let app = spawn_app(pool).await;
     let (sku, _) = app.sku_with_stock(3).await;
     let shopper = Shopper::new(&app);
@@ -446,7 +446,7 @@ async fn unpaid_card_reservations_expire_and_return_the_stock(pool: PgPool) {
     let now = chrono::Utc::now();
     let placed = checkout::place_order(
         &state,
-        app::server::cart::CartOwner::Guest(Some(token)),
+        backend::cart::CartOwner::Guest(Some(token)),
         key.parse().unwrap(),
         &fp,
         PaymentMethod::Card,
@@ -490,7 +490,7 @@ async fn unpaid_card_reservations_expire_and_return_the_stock(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn paying_sells_the_stock_and_cancelling_returns_it(pool: PgPool) {
     use app::domain::order::OrderStatus;
-    use app::server::order_state;
+    use backend::order_state;
     let app = spawn_app(pool).await;
     let (sku, on_hand) = app.sku_with_stock(4).await;
     let shopper = Shopper::new(&app);

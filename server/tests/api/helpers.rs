@@ -7,7 +7,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub pool: PgPool,
     /// The app's state, for tests that drive a service directly (with a clock of their own).
-    pub state: app::server::AppState,
+    pub state: backend::AppState,
     _media: TempDir,
 }
 
@@ -183,8 +183,8 @@ pub async fn spawn_app_with(pool: PgPool, settings: &[(&str, &str)]) -> TestApp 
         .output_name("bazaar")
         .site_root("target/site")
         .build();
-    let state = server::startup::state_from_pools(pool.clone(), pool.clone(), &config, options)
-        .expect("test state");
+    let state =
+        server::startup::state_from_pools(pool.clone(), pool.clone(), &config).expect("test state");
     // Background jobs run as they do in `serve`: in the app's process.
     let worker = server::startup::job_worker(&config, state.clone()).expect("job worker");
     tokio::spawn(async move {
@@ -192,7 +192,7 @@ pub async fn spawn_app_with(pool: PgPool, settings: &[(&str, &str)]) -> TestApp 
             panic!("job worker stopped: {e}");
         }
     });
-    let router = server::http::router(state.clone(), &config);
+    let router = server::http::router(state.clone(), options, &config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

@@ -3,9 +3,9 @@
 
 use crate::checkout::Shopper;
 use crate::helpers::{database_url, smtp_sink, spawn_app, wait_for_mail, TestApp};
-use app::server::jobs::worker::{Worker, WorkerConfig};
-use app::server::jobs::{self, kind, Handler, Job, JobError, NewJob, Registry};
-use app::server::payment::BoxFuture;
+use backend::jobs::worker::{Worker, WorkerConfig};
+use backend::jobs::{self, kind, Handler, Job, JobError, NewJob, Registry};
+use backend::payment::BoxFuture;
 use serde_json::json;
 use sqlx::PgPool;
 use std::collections::HashMap;
@@ -192,7 +192,7 @@ async fn failed_jobs_are_retried_then_kept_dead_and_an_operator_can_retry_them(p
 
     // `server jobs retry ID` does this: a fresh set of tries.
     assert_eq!(
-        app::server::db::job::retry_dead(&pool, Some(dead_id))
+        backend::db::job::retry_dead(&pool, Some(dead_id))
             .await
             .unwrap(),
         1
@@ -483,7 +483,7 @@ async fn order_and_stock_emails_reach_the_smtp_server(pool: PgPool) {
             .fetch_one(&app.pool)
             .await
             .unwrap();
-    app::server::order_state::transition(
+    backend::order_state::transition(
         &app.state,
         id,
         app::domain::order::OrderStatus::Paid,
@@ -501,7 +501,7 @@ async fn order_and_stock_emails_reach_the_smtp_server(pool: PgPool) {
         app::domain::order::OrderStatus::Fulfilled,
         app::domain::order::OrderStatus::Shipped,
     ] {
-        app::server::order_state::transition(&app.state, id, next, None)
+        backend::order_state::transition(&app.state, id, next, None)
             .await
             .unwrap();
     }

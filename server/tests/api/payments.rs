@@ -4,7 +4,7 @@
 
 use crate::checkout::{count, stock, Shopper};
 use crate::helpers::{card_token, require_stripe, spawn_app, TestApp, STRIPE_WEBHOOK_SECRET};
-use app::server::payment::stripe::sign;
+use backend::payment::stripe::sign;
 use futures::future::join_all;
 use serde_json::{json, Value};
 use sqlx::PgPool;

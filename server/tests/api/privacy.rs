@@ -77,7 +77,7 @@ async fn plaintext_addresses_left_from_before_are_sealed_at_start(pool: PgPool) 
     .execute(&app.pool)
     .await
     .unwrap();
-    let sealed = app::server::crypto::seal_plaintext_addresses(&app.pool, &app.state.keys)
+    let sealed = backend::crypto::seal_plaintext_addresses(&app.pool, &app.state.keys)
         .await
         .unwrap();
     assert_eq!(sealed, 1);

@@ -2,12 +2,12 @@
 //! and payment changes re-check their state under a row lock.
 
 use super::{effect_once, kind, Handler, Job, JobError, Registry};
-use crate::server::db::job as db;
-use crate::server::email::templates::{self, OrderMessage};
-use crate::server::email::{Email, Mailer};
-use crate::server::orders::{self, Expiry};
-use crate::server::payment::BoxFuture;
-use crate::server::AppState;
+use crate::db::job as db;
+use crate::email::templates::{self, OrderMessage};
+use crate::email::{Email, Mailer};
+use crate::orders::{self, Expiry};
+use crate::payment::BoxFuture;
+use crate::AppState;
 use std::sync::Arc;
 
 /// What handlers work with.
@@ -120,8 +120,7 @@ impl Handler for PasswordReset {
             let email: String = job.field("email")?;
             // A retry after the email went out (but before the job was marked done) stores one more token that is
             // never sent; it expires unused like any other.
-            let Some(reset) = crate::server::accounts::issue_reset(&self.0.state, &email).await?
-            else {
+            let Some(reset) = crate::accounts::issue_reset(&self.0.state, &email).await? else {
                 tracing::info!(
                     job = job.id,
                     "password reset asked for an email without an account"
@@ -205,7 +204,7 @@ impl Handler for PaymentWebhook {
     fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<(), JobError>> {
         Box::pin(async move {
             let event_id: String = job.field("event_id")?;
-            match crate::server::payments::process_event(&self.0.state, &event_id).await {
+            match crate::payments::process_event(&self.0.state, &event_id).await {
                 Ok(_) => Ok(()),
                 Err(crate::error::AppError::NotFound) => Err(JobError::Permanent(format!(
                     "event {event_id} is not stored"

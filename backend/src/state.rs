@@ -1,5 +1,3 @@
-use axum::extract::FromRef;
-use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 
 use crate::domain::money::Currency;
@@ -39,27 +37,22 @@ impl Default for ShopConfig {
     }
 }
 
-/// Everything a request handler or server function needs. Cheap to clone: pools are reference counted.
-#[derive(Clone, FromRef)]
+/// Everything a service needs. Cheap to clone: pools are reference counted.
+#[derive(Clone)]
 pub struct AppState {
     /// The primary: every write, and reads that must see them (the cart).
     pub pool: PgPool,
     /// The primary again, through connections only checkout, orders and payments use.
-    #[from_ref(skip)]
     pub checkout_pool: PgPool,
     /// Catalog reads. A read replica when one is configured, else the primary again.
     pub read_pool: ReadPool,
     pub config: std::sync::Arc<ShopConfig>,
     /// The keys that seal personal data (addresses) at rest.
-    #[from_ref(skip)]
     pub keys: std::sync::Arc<super::crypto::DataKeys>,
     /// How orders can be paid: manual always, cards when a provider is configured.
-    #[from_ref(skip)]
     pub payments: super::payment::Payments,
     /// Per-account rate limits (sign-in, password reset, orders).
-    #[from_ref(skip)]
     pub account_limits: super::limits::AccountLimits,
-    pub leptos_options: LeptosOptions,
 }
 
 impl AppState {
@@ -80,6 +73,6 @@ impl AppState {
     }
 }
 
-/// A distinct type so axum's `FromRef` and the services cannot mix up the two pools.
+/// A distinct type so the services cannot mix up the two pools.
 #[derive(Clone)]
 pub struct ReadPool(pub PgPool);

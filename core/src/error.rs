@@ -1,12 +1,8 @@
 //! `AppError`: the one error type that crosses the wire. Its variants carry only what a person may read;
-//! internal causes are logged on the server (see `server::internal`) and cross as `Internal`.
+//! internal causes are logged on the server (see `backend::internal`) and cross as `Internal`.
 
 use crate::domain::DomainError;
 use serde::{Deserialize, Serialize};
-use server_fn::codec::JsonEncoding;
-use server_fn::error::{FromServerFnError, ServerFnErrorErr};
-
-use leptos::server_fn;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -107,13 +103,15 @@ impl From<DomainError> for AppError {
     }
 }
 
-impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+#[cfg(feature = "server-fn")]
+impl server_fn::error::FromServerFnError for AppError {
+    type Encoder = server_fn::codec::JsonEncoding;
 
     /// Errors raised by the server-function machinery itself. Argument errors are the shopper's (a form field
     /// that is not a number, a missing field) and get a plain message; serde's wording is not shown, as it
     /// can name our internal types.
-    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+    fn from_server_fn_error(value: server_fn::error::ServerFnErrorErr) -> Self {
+        use server_fn::error::ServerFnErrorErr;
         match value {
             ServerFnErrorErr::Args(_)
             | ServerFnErrorErr::MissingArg(_)
@@ -165,8 +163,10 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "server-fn")]
     #[test]
     fn framework_errors_never_carry_their_text() {
+        use server_fn::error::{FromServerFnError, ServerFnErrorErr};
         let e = AppError::from_server_fn_error(ServerFnErrorErr::Args(
             "invalid digit at types::Quantity".into(),
         ));

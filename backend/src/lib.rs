@@ -1,5 +1,11 @@
-//! The server half of the app: database access and services. Compiled only with the `ssr` feature (one `cfg` on
-//! the `mod` line in lib.rs), so none of it, nor sqlx, reaches the browser bundle.
+//! Bazaar's backend: the services (catalog, cart, checkout, orders, payments, accounts, addresses), their SQL
+//! (`db/`), background jobs and email, over PostgreSQL. No web framework: services take plain inputs (domain
+//! types, a `CartOwner`, a clock reading) and return plain results (views, tokens, `AppError`); the app's request
+//! glue turns those into cookies, headers and redirects. The app pulls this crate in only for its server build,
+//! so none of it, nor sqlx, reaches the browser bundle.
+
+// The shared core under the paths the services use (`crate::domain::…`, `crate::error::AppError`).
+use bazaar_core::{domain, error};
 
 pub mod accounts;
 pub mod addresses;

@@ -7,7 +7,7 @@
 //! grace period, then hands back the rest.
 
 use super::{backoff, Job, JobError, Registry};
-use crate::server::db::job as db;
+use crate::db::job as db;
 use sqlx::postgres::PgListener;
 use sqlx::PgPool;
 use std::collections::{BTreeSet, HashMap};
