@@ -4,10 +4,11 @@
 use super::accounts::Session;
 use super::crypto::Column;
 use super::db::address as db;
-use super::{internal, AppState};
+use super::AppState;
 use crate::domain::account::SavedAddress;
-use crate::domain::address::{Address, AddressInput};
+use crate::domain::address::Address;
 use crate::error::AppError;
+use crate::OrInternal;
 
 /// Enough for home, work, family and a few friends; bounds what one account can store.
 pub const MAX_ADDRESSES: i64 = 20;
@@ -16,7 +17,7 @@ fn seal(state: &AppState, address: &Address) -> Result<Vec<u8>, AppError> {
     state
         .keys
         .seal_json(Column::SavedAddress, address)
-        .map_err(internal("sealing an address"))
+        .or_internal("sealing an address")
 }
 
 pub async fn list(state: &AppState, session: &Session) -> Result<Vec<SavedAddress>, AppError> {
@@ -25,7 +26,7 @@ pub async fn list(state: &AppState, session: &Session) -> Result<Vec<SavedAddres
         session.customer_id,
     )
     .await
-    .map_err(internal("listing addresses"))?;
+    .or_internal("listing addresses")?;
     rows.into_iter()
         .map(|r| {
             let address = state
@@ -62,17 +63,16 @@ pub async fn save(
     state: &AppState,
     session: &Session,
     id: Option<i64>,
-    input: &AddressInput,
+    address: &Address,
     make_default: bool,
 ) -> Result<i64, AppError> {
-    let address = input.parse()?;
-    let sealed = seal(state, &address)?;
+    let sealed = seal(state, address)?;
     let mut tx = state.begin("starting an address change").await?;
     let id = match id {
         Some(id) => {
             if !db::update(&mut tx, session.customer_id, id, &sealed)
                 .await
-                .map_err(internal("updating an address"))?
+                .or_internal("updating an address")?
             {
                 return Err(AppError::NotFound);
             }
@@ -81,7 +81,7 @@ pub async fn save(
         None => {
             let count = db::count(&mut tx, session.customer_id)
                 .await
-                .map_err(internal("counting addresses"))?;
+                .or_internal("counting addresses")?;
             if count >= MAX_ADDRESSES {
                 return Err(AppError::invalid(
                     "address",
@@ -90,11 +90,11 @@ pub async fn save(
             }
             let id = db::insert(&mut tx, session.customer_id, &sealed)
                 .await
-                .map_err(internal("saving an address"))?;
+                .or_internal("saving an address")?;
             if count == 0 {
                 db::set_default(&mut tx, session.customer_id, id)
                     .await
-                    .map_err(internal("setting the default address"))?;
+                    .or_internal("setting the default address")?;
             }
             id
         }
@@ -102,11 +102,11 @@ pub async fn save(
     if make_default {
         db::set_default(&mut tx, session.customer_id, id)
             .await
-            .map_err(internal("setting the default address"))?;
+            .or_internal("setting the default address")?;
     }
     tx.commit()
         .await
-        .map_err(internal("committing an address change"))?;
+        .or_internal("committing an address change")?;
     Ok(id)
 }
 
@@ -115,13 +115,13 @@ pub async fn delete(state: &AppState, session: &Session, id: i64) -> Result<(), 
     let mut tx = state.begin("starting an address change").await?;
     if !db::delete(&mut tx, session.customer_id, id)
         .await
-        .map_err(internal("removing an address"))?
+        .or_internal("removing an address")?
     {
         return Err(AppError::NotFound);
     }
     tx.commit()
         .await
-        .map_err(internal("committing an address change"))
+        .or_internal("committing an address change")
 }
 
 #[tracing::instrument(skip_all, fields(customer = session.customer_id))]
@@ -129,11 +129,11 @@ pub async fn make_default(state: &AppState, session: &Session, id: i64) -> Resul
     let mut tx = state.begin("starting an address change").await?;
     if !db::set_default(&mut tx, session.customer_id, id)
         .await
-        .map_err(internal("setting the default address"))?
+        .or_internal("setting the default address")?
     {
         return Err(AppError::NotFound);
     }
     tx.commit()
         .await
-        .map_err(internal("committing an address change"))
+        .or_internal("committing an address change")
 }

@@ -3,23 +3,19 @@
 
 use super::accounts::Session;
 use super::db::admin as db;
-use super::{internal, AppState};
+use super::AppState;
 use crate::domain::account::Role;
 use crate::domain::admin::AdminOverview;
 use crate::error::AppError;
+use crate::OrInternal;
 
 /// The start page: staff and admins.
 pub async fn overview(state: &AppState, session: &Session) -> Result<AdminOverview, AppError> {
     session.require(Role::Staff)?;
-    let mut conn = state
-        .read_pool
-        .0
-        .acquire()
-        .await
-        .map_err(internal("connecting for the admin overview"))?;
+    let mut conn = state.read_conn("connecting for the admin overview").await?;
     let row = db::overview(&mut conn)
         .await
-        .map_err(internal("counting for the admin overview"))?;
+        .or_internal("counting for the admin overview")?;
     Ok(AdminOverview {
         email: session.email.clone(),
         role: session.role,

@@ -3,12 +3,13 @@
 use super::catalog::{currency, ordered_options};
 use super::db::cart as db;
 pub use super::db::cart::CartOwner;
-use super::{internal, AppState};
+use super::AppState;
 use crate::domain::cart::{CartView, PricedLine};
 use crate::domain::money::Money;
 use crate::domain::quantity::Quantity;
 use crate::domain::sku::Sku;
 use crate::error::AppError;
+use crate::OrInternal;
 use uuid::Uuid;
 
 #[tracing::instrument(skip_all)]
@@ -16,14 +17,10 @@ pub async fn view(state: &AppState, owner: CartOwner) -> Result<CartView, AppErr
     if owner == CartOwner::Guest(None) {
         return Ok(CartView::empty(state.config.currency));
     }
-    let mut conn = state
-        .pool
-        .acquire()
-        .await
-        .map_err(internal("connecting for the cart"))?;
+    let mut conn = state.conn("connecting for the cart").await?;
     match db::find(&mut conn, owner)
         .await
-        .map_err(internal("finding cart"))?
+        .or_internal("finding cart")?
     {
         Some(cart_id) => view_on(&mut conn, cart_id, state.config.currency).await,
         None => Ok(CartView::empty(state.config.currency)),
@@ -31,11 +28,7 @@ pub async fn view(state: &AppState, owner: CartOwner) -> Result<CartView, AppErr
 }
 
 async fn view_by_id(state: &AppState, cart_id: i64) -> Result<CartView, AppError> {
-    let mut conn = state
-        .pool
-        .acquire()
-        .await
-        .map_err(internal("connecting for the cart"))?;
+    let mut conn = state.conn("connecting for the cart").await?;
     view_on(&mut conn, cart_id, state.config.currency).await
 }
 
@@ -47,7 +40,7 @@ pub async fn view_on(
 ) -> Result<CartView, AppError> {
     let rows = db::lines(&mut *conn, cart_id)
         .await
-        .map_err(internal("loading cart lines"))?;
+        .or_internal("loading cart lines")?;
     let lines = rows
         .into_iter()
         .map(|r| {
@@ -98,19 +91,13 @@ pub async fn change_line(
     sku: &Sku,
     change: Change,
 ) -> Result<Changed, AppError> {
-    let mut tx = state
-        .pool
-        .begin()
-        .await
-        .map_err(internal("starting cart transaction"))?;
+    let mut tx = state.begin("starting cart transaction").await?;
     let variant = db::variant_stock(&mut tx, sku.as_str())
         .await
-        .map_err(internal("loading variant"))?
+        .or_internal("loading variant")?
         .ok_or_else(|| AppError::invalid("sku", "That product is no longer available."))?;
 
-    let existing_cart = db::lock(&mut tx, owner)
-        .await
-        .map_err(internal("locking cart"))?;
+    let existing_cart = db::lock(&mut tx, owner).await.or_internal("locking cart")?;
     let mut new_guest_token = None;
     let cart_id = match existing_cart {
         Some(id) => id,
@@ -118,7 +105,7 @@ pub async fn change_line(
             let token = Uuid::new_v4();
             let id = db::insert(&mut tx, token, owner)
                 .await
-                .map_err(internal("creating cart"))?;
+                .or_internal("creating cart")?;
             if let CartOwner::Guest(_) = owner {
                 new_guest_token = Some(token);
             }
@@ -128,7 +115,7 @@ pub async fn change_line(
 
     let current = db::line_quantity(&mut tx, cart_id, variant.variant_id)
         .await
-        .map_err(internal("loading cart line"))?
+        .or_internal("loading cart line")?
         .map_or(0, |q| u32::try_from(q).unwrap_or(0));
     let wanted = match change {
         Change::Add(q) => current.saturating_add(q.get()),
@@ -161,11 +148,11 @@ pub async fn change_line(
         .map_err(|_| AppError::invalid("quantity", "That quantity is too large."))?;
     db::upsert_line(&mut tx, cart_id, variant.variant_id, wanted)
         .await
-        .map_err(internal("saving cart line"))?;
+        .or_internal("saving cart line")?;
     db::touch(&mut tx, cart_id)
         .await
-        .map_err(internal("touching cart"))?;
-    tx.commit().await.map_err(internal("committing cart"))?;
+        .or_internal("touching cart")?;
+    tx.commit().await.or_internal("committing cart")?;
     Ok(Changed {
         cart: view_by_id(state, cart_id).await?,
         new_guest_token,
@@ -178,30 +165,23 @@ pub async fn remove_line(
     owner: CartOwner,
     sku: &Sku,
 ) -> Result<CartView, AppError> {
-    let mut tx = state
-        .pool
-        .begin()
-        .await
-        .map_err(internal("starting cart transaction"))?;
-    let Some(cart_id) = db::lock(&mut tx, owner)
-        .await
-        .map_err(internal("locking cart"))?
-    else {
+    let mut tx = state.begin("starting cart transaction").await?;
+    let Some(cart_id) = db::lock(&mut tx, owner).await.or_internal("locking cart")? else {
         return Ok(CartView::empty(state.config.currency));
     };
     // Unpublished products can still be removed, so this looks the variant up without the catalog's filter.
     if let Some(variant_id) = db::variant_id(&mut tx, sku.as_str())
         .await
-        .map_err(internal("loading variant"))?
+        .or_internal("loading variant")?
     {
         db::delete_line(&mut tx, cart_id, variant_id)
             .await
-            .map_err(internal("removing cart line"))?;
+            .or_internal("removing cart line")?;
         db::touch(&mut tx, cart_id)
             .await
-            .map_err(internal("touching cart"))?;
+            .or_internal("touching cart")?;
     }
-    tx.commit().await.map_err(internal("committing cart"))?;
+    tx.commit().await.or_internal("committing cart")?;
     view_by_id(state, cart_id).await
 }
 
@@ -217,28 +197,24 @@ pub async fn merge_guest_cart(
         return Ok(());
     };
     let max = i32::try_from(Quantity::MAX).unwrap_or(i32::MAX);
-    let mut tx = state
-        .pool
-        .begin()
-        .await
-        .map_err(internal("starting cart merge"))?;
+    let mut tx = state.begin("starting cart merge").await?;
     // Lock the account's cart first, then the guest's: the order every cart change uses (one cart at a time).
     let account = db::lock(&mut tx, CartOwner::Customer(customer_id))
         .await
-        .map_err(internal("locking account cart"))?;
+        .or_internal("locking account cart")?;
     let Some(guest_id) = db::lock(&mut tx, CartOwner::Guest(Some(guest)))
         .await
-        .map_err(internal("locking guest cart"))?
+        .or_internal("locking guest cart")?
     else {
         return Ok(());
     };
     match account {
         Some(account_id) => db::merge(&mut tx, guest_id, account_id, max)
             .await
-            .map_err(internal("merging carts"))?,
+            .or_internal("merging carts")?,
         None => db::give_to(&mut tx, guest_id, customer_id)
             .await
-            .map_err(internal("adopting a guest cart"))?,
+            .or_internal("adopting a guest cart")?,
     }
-    tx.commit().await.map_err(internal("committing cart merge"))
+    tx.commit().await.or_internal("committing cart merge")
 }

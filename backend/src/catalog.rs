@@ -1,7 +1,7 @@
 //! Catalog reads for the storefront pages. All of them go to the read pool.
 
 use super::db::catalog::{self as db, CardRow};
-use super::{internal, AppState};
+use super::AppState;
 use crate::domain::catalog::{
     CategoryLink, CategoryPage, CollectionView, HomeView, Image, ProductCard, ProductDetail,
     VariantView,
@@ -10,6 +10,7 @@ use crate::domain::listing::{Cursor, CursorKey, SortOrder};
 use crate::domain::money::{Currency, Money};
 use crate::domain::slug::Slug;
 use crate::error::AppError;
+use crate::OrInternal;
 
 /// Products per listing page.
 pub const PAGE_SIZE: i64 = 24;
@@ -21,14 +22,14 @@ pub async fn home(state: &AppState) -> Result<HomeView, AppError> {
     let pool = &state.read_pool.0;
     let featured = db::featured_collections(pool)
         .await
-        .map_err(internal("loading featured collections"))?;
+        .or_internal("loading featured collections")?;
     let ids: Vec<i64> = featured.iter().map(|c| c.collection_id).collect();
     let cards = db::collection_cards(pool, &ids, COLLECTION_SIZE)
         .await
-        .map_err(internal("loading collection cards"))?;
+        .or_internal("loading collection cards")?;
     let categories = db::category_children(pool, None)
         .await
-        .map_err(internal("loading categories"))?;
+        .or_internal("loading categories")?;
 
     let mut collections = Vec::with_capacity(featured.len());
     for c in featured {
@@ -60,7 +61,7 @@ pub async fn home(state: &AppState) -> Result<HomeView, AppError> {
 pub async fn top_categories(state: &AppState) -> Result<Vec<CategoryLink>, AppError> {
     let rows = db::category_children(&state.read_pool.0, None)
         .await
-        .map_err(internal("loading categories"))?;
+        .or_internal("loading categories")?;
     Ok(rows
         .into_iter()
         .map(|c| CategoryLink {
@@ -80,14 +81,14 @@ pub async fn category_page(
     let pool = &state.read_pool.0;
     let category = db::category_by_slug(pool, slug.as_str())
         .await
-        .map_err(internal("loading category"))?
+        .or_internal("loading category")?
         .ok_or(AppError::NotFound)?;
     let (ancestors, children, subtree) = tokio::try_join!(
         db::category_ancestors(pool, category.category_id),
         db::category_children(pool, Some(category.category_id)),
         db::category_subtree_ids(pool, category.category_id),
     )
-    .map_err(internal("loading category tree"))?;
+    .or_internal("loading category tree")?;
 
     let is_continuation = after.is_some();
     // One more than a page tells whether there is a next page without counting.
@@ -114,7 +115,7 @@ pub async fn category_page(
         // Cursor::parse already ties a cursor to its sort order; this arm keeps that promise checked here too.
         _ => return Err(crate::domain::DomainError::Cursor.into()),
     }
-    .map_err(internal("loading category products"))?;
+    .or_internal("loading category products")?;
 
     let next_cursor = if rows.len() as i64 > PAGE_SIZE {
         rows.truncate(PAGE_SIZE as usize);
@@ -166,14 +167,14 @@ pub async fn product(state: &AppState, slug: &Slug) -> Result<ProductDetail, App
     let pool = &state.read_pool.0;
     let product = db::product_by_slug(pool, slug.as_str())
         .await
-        .map_err(internal("loading product"))?
+        .or_internal("loading product")?
         .ok_or(AppError::NotFound)?;
     let (variants, option_names, images) = tokio::try_join!(
         db::variants_of(pool, product.product_id),
         db::option_names_of(pool, product.product_id),
         db::images_of(pool, product.product_id),
     )
-    .map_err(internal("loading product details"))?;
+    .or_internal("loading product details")?;
 
     let variants = variants
         .into_iter()

@@ -29,6 +29,18 @@ pub use state::{AppState, ShopConfig};
 
 use crate::error::AppError;
 
+/// `Internal` for a failure the shopper can do nothing about (the database, a key, a file): logged once, with its
+/// cause chain and what it was for, and never shown.
+pub trait OrInternal<T> {
+    fn or_internal(self, what: &'static str) -> Result<T, AppError>;
+}
+
+impl<T, E: std::error::Error> OrInternal<T> for Result<T, E> {
+    fn or_internal(self, what: &'static str) -> Result<T, AppError> {
+        self.map_err(internal(what))
+    }
+}
+
 /// Logs an internal failure once, with its cause chain, and returns the error a shopper may see.
 pub fn internal<E>(context: &'static str) -> impl FnOnce(E) -> AppError
 where

@@ -5,9 +5,10 @@
 use super::db::checkout as checkout_db;
 use super::db::order as db;
 use super::jobs::{self, kind, NewJob};
-use super::{internal, AppState};
-use crate::domain::order::OrderStatus;
+use super::AppState;
+use crate::domain::order::{OrderStatus, StockState};
 use crate::error::AppError;
+use crate::OrInternal;
 use sqlx::PgConnection;
 
 /// Moves an order to `next` if its state machine allows it, with the stock following: payment sells the
@@ -20,15 +21,9 @@ pub async fn transition(
     next: OrderStatus,
     note: Option<&str>,
 ) -> Result<OrderStatus, AppError> {
-    let mut tx = state
-        .pool
-        .begin()
-        .await
-        .map_err(internal("starting order change"))?;
+    let mut tx = state.begin("starting order change").await?;
     let next = transition_on(&mut tx, order_id, next, note).await?;
-    tx.commit()
-        .await
-        .map_err(internal("committing order change"))?;
+    tx.commit().await.or_internal("committing order change")?;
     Ok(next)
 }
 
@@ -41,14 +36,14 @@ pub async fn transition_on(
 ) -> Result<OrderStatus, AppError> {
     let row = db::lock(conn, order_id)
         .await
-        .map_err(internal("locking order"))?
+        .or_internal("locking order")?
         .ok_or(AppError::NotFound)?;
     let current = OrderStatus::from_db(&row.status).ok_or(AppError::Internal)?;
     let next = current.to(next)?;
     apply(conn, &row, current, next).await?;
     db::insert_event(conn, order_id, Some(current.as_db()), next.as_db(), note)
         .await
-        .map_err(internal("recording order event"))?;
+        .or_internal("recording order event")?;
     // The shopper hears of it by email, sent by a job that exists only if this change commits.
     let message = match next {
         OrderStatus::Paid => Some(kind::ORDER_PAID),
@@ -62,7 +57,7 @@ pub async fn transition_on(
             &NewJob::new(message, serde_json::json!({ "order_id": order_id })).dedupe(&key),
         )
         .await
-        .map_err(internal("queueing order email"))?;
+        .or_internal("queueing order email")?;
     }
     Ok(next)
 }
@@ -77,28 +72,26 @@ async fn apply(
     if next == OrderStatus::Paid {
         db::settle_stock(conn, id, true)
             .await
-            .map_err(internal("selling stock"))?;
+            .or_internal("selling stock")?;
     } else if current.returns_stock(next) {
         let released = db::settle_stock(conn, id, false)
             .await
-            .map_err(internal("releasing stock"))?;
-        if !released && row.stock_state == "sold" {
-            db::restock(conn, id)
-                .await
-                .map_err(internal("restocking"))?;
+            .or_internal("releasing stock")?;
+        if !released && row.stock_state == StockState::Sold.as_db() {
+            db::restock(conn, id).await.or_internal("restocking")?;
         }
     }
     if next == OrderStatus::Cancelled {
         if let Some(discount_id) = db::discount_id_of(conn, id)
             .await
-            .map_err(internal("finding redemption"))?
+            .or_internal("finding redemption")?
         {
             checkout_db::uncount_use(conn, discount_id)
                 .await
-                .map_err(internal("returning a discount use"))?;
+                .or_internal("returning a discount use")?;
         }
     }
     db::set_status(conn, id, next.as_db())
         .await
-        .map_err(internal("saving order status"))
+        .or_internal("saving order status")
 }

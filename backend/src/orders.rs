@@ -3,13 +3,14 @@
 
 use super::crypto::{Column, DataKeys};
 use super::db::order as db;
-use super::{internal, AppState};
+use super::AppState;
 use crate::domain::checkout::{
     CardSetup, OrderView, PaymentMethod, PaymentState, SummaryLine, Totals,
 };
 use crate::domain::money::Money;
-use crate::domain::order::OrderStatus;
+use crate::domain::order::{OrderStatus, StockState};
 use crate::error::AppError;
+use crate::OrInternal;
 use sqlx::PgConnection;
 
 /// Compares secrets in time that does not depend on where they differ.
@@ -24,39 +25,39 @@ fn same_secret(a: &str, b: &str) -> bool {
 /// The order with this number as its owner sees it, if `key` is its link's secret.
 #[tracing::instrument(skip_all, fields(number = %number))]
 pub async fn view(state: &AppState, number: &str, key: &str) -> Result<OrderView, AppError> {
-    let row = find(state, number, key).await?;
+    // One connection for the whole page.
+    let mut conn = state.checkout_conn("connecting for an order").await?;
+    let mut row = find_on(&mut conn, number, key).await?;
     // A card payment that waits on the shopper's bank (3-D Secure) or on the provider is read back from the
     // provider first, so the page shows where it stands even before the webhook arrives.
-    let row = if super::payments::refresh(state, &row).await? {
-        find(state, number, key).await?
-    } else {
-        row
-    };
-    let mut conn = state
-        .checkout_pool
-        .acquire()
-        .await
-        .map_err(internal("connecting for an order"))?;
+    if super::payments::refresh(state, &mut conn, &row).await? {
+        row = find_on(&mut conn, number, key).await?;
+    }
     let payment = super::payments::state_of(&mut conn, row.customer_order_id).await?;
-    let card = (row.payment_method == "card"
-        && row.status == "awaiting_payment"
-        && row.stock_state == "reserved")
-        .then(|| state.payments.card_setup())
-        .flatten();
+    let card = (row.payment_method == PaymentMethod::Card.as_str()
+        && row.status == OrderStatus::AwaitingPayment.as_db()
+        && row.stock_state == StockState::Reserved.as_db())
+    .then(|| state.payments.card_setup())
+    .flatten();
     to_view(&mut conn, &state.keys, row, payment, card).await
 }
 
 /// The order with this number, if `key` is its link's secret. Anyone else gets `NotFound`, whether or not the
 /// number exists.
 pub async fn find(state: &AppState, number: &str, key: &str) -> Result<db::OrderRow, AppError> {
-    let mut conn = state
-        .checkout_pool
-        .acquire()
+    let mut conn = state.checkout_conn("connecting for an order").await?;
+    find_on(&mut conn, number, key).await
+}
+
+/// [`find`] on the caller's connection.
+async fn find_on(
+    conn: &mut PgConnection,
+    number: &str,
+    key: &str,
+) -> Result<db::OrderRow, AppError> {
+    db::by_number(conn, number)
         .await
-        .map_err(internal("connecting for an order"))?;
-    db::by_number(&mut conn, number)
-        .await
-        .map_err(internal("loading order"))?
+        .or_internal("loading order")?
         .filter(|row| same_secret(&row.access_token, key))
         .ok_or(AppError::NotFound)
 }
@@ -72,7 +73,7 @@ async fn to_view(
     let money = |minor| Money::new(minor, currency);
     let lines = db::lines(conn, row.customer_order_id)
         .await
-        .map_err(internal("loading order lines"))?
+        .or_internal("loading order lines")?
         .into_iter()
         .map(|l| SummaryLine {
             sku: l.sku,
@@ -128,14 +129,10 @@ pub async fn expire_reservations(
     state: &AppState,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<usize, AppError> {
-    let mut conn = state
-        .checkout_pool
-        .acquire()
-        .await
-        .map_err(internal("connecting for expiry"))?;
+    let mut conn = state.checkout_conn("connecting for expiry").await?;
     let ids = db::expired(&mut conn, now, 500, None)
         .await
-        .map_err(internal("finding expired reservations"))?;
+        .or_internal("finding expired reservations")?;
     drop(conn);
     let mut expired = 0;
     for id in ids {
@@ -163,24 +160,19 @@ pub async fn expire_one(
     id: i64,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Expiry, AppError> {
-    let mut tx = state
-        .checkout_pool
-        .begin()
-        .await
-        .map_err(internal("starting expiry"))?;
-    let Some(row) = db::lock(&mut tx, id)
-        .await
-        .map_err(internal("locking order"))?
-    else {
+    let mut tx = state.checkout_begin("starting expiry").await?;
+    let Some(row) = db::lock(&mut tx, id).await.or_internal("locking order")? else {
         return Ok(Expiry::Settled);
     };
-    if row.stock_state != "reserved" || row.status != OrderStatus::AwaitingPayment.as_db() {
+    if row.stock_state != StockState::Reserved.as_db()
+        || row.status != OrderStatus::AwaitingPayment.as_db()
+    {
         return Ok(Expiry::Settled);
     }
     // Checked under the order's lock: a payment may have started or finished meanwhile.
     let due = db::expired(&mut tx, now, 1, Some(id))
         .await
-        .map_err(internal("re-checking expiry"))?;
+        .or_internal("re-checking expiry")?;
     if due.is_empty() {
         return Ok(Expiry::NotYet);
     }
@@ -191,20 +183,16 @@ pub async fn expire_one(
         Some("payment not received in time"),
     )
     .await?;
-    tx.commit().await.map_err(internal("committing expiry"))?;
+    tx.commit().await.or_internal("committing expiry")?;
     Ok(Expiry::Expired)
 }
 
 /// An order and the secret of its link, by id: for messages about it.
 pub async fn for_message(state: &AppState, order_id: i64) -> Result<(OrderView, String), AppError> {
-    let mut conn = state
-        .checkout_pool
-        .acquire()
-        .await
-        .map_err(internal("connecting for an order"))?;
+    let mut conn = state.checkout_conn("connecting for an order").await?;
     let row = db::by_id(&mut conn, order_id)
         .await
-        .map_err(internal("loading order"))?
+        .or_internal("loading order")?
         .ok_or(AppError::NotFound)?;
     let token = row.access_token.clone();
     let view = to_view(&mut conn, &state.keys, row, None, None).await?;

@@ -1,3 +1,4 @@
+use crate::OrInternal;
 use sqlx::PgPool;
 
 use crate::domain::money::Currency;
@@ -61,7 +62,32 @@ impl AppState {
         &self,
         what: &'static str,
     ) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, crate::error::AppError> {
-        self.pool.acquire().await.map_err(super::internal(what))
+        self.pool.acquire().await.or_internal(what)
+    }
+
+    /// A connection for checkout, orders and payments, from their own pool (checkout keeps working while the main
+    /// pool is busy).
+    pub async fn checkout_conn(
+        &self,
+        what: &'static str,
+    ) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, crate::error::AppError> {
+        self.checkout_pool.acquire().await.or_internal(what)
+    }
+
+    /// A transaction on checkout's own pool.
+    pub async fn checkout_begin(
+        &self,
+        what: &'static str,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, crate::error::AppError> {
+        self.checkout_pool.begin().await.or_internal(what)
+    }
+
+    /// A connection for catalog reads: the read replica when one is configured.
+    pub async fn read_conn(
+        &self,
+        what: &'static str,
+    ) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, crate::error::AppError> {
+        self.read_pool.0.acquire().await.or_internal(what)
     }
 
     /// A transaction on the primary; `Internal` (logged, with `what` it was for) when it cannot start.
@@ -69,7 +95,7 @@ impl AppState {
         &self,
         what: &'static str,
     ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, crate::error::AppError> {
-        self.pool.begin().await.map_err(super::internal(what))
+        self.pool.begin().await.or_internal(what)
     }
 }
 

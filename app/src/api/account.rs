@@ -2,9 +2,6 @@
 //! address book, and the account with its orders. Plain form posts land on a page (the account, or back with the
 //! error); the app's own calls get JSON.
 
-// The address form posts its fields flat (see checkout.rs).
-#![allow(clippy::too_many_arguments)]
-
 use crate::domain::account::{AccountView, SavedAddress};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -156,16 +153,9 @@ fn address_id(raw: &str) -> Result<i64, AppError> {
 #[server(prefix = "/api", endpoint = "account/addresses/save")]
 pub async fn save_address(
     #[server(default)] id: Option<String>,
-    name: String,
-    line1: String,
-    line2: String,
-    city: String,
-    postal_code: String,
-    country: String,
-    phone: String,
+    #[server(flatten)] address: crate::domain::address::AddressInput,
     #[server(default)] make_default: Option<String>,
 ) -> Result<i64, AppError> {
-    use crate::domain::address::AddressInput;
     use crate::request::context;
     use backend::addresses;
     let state = context::state()?;
@@ -174,17 +164,9 @@ pub async fn save_address(
         Some(raw) => Some(address_id(raw)?),
         None => None,
     };
-    let input = AddressInput {
-        name,
-        line1,
-        line2,
-        city,
-        postal_code,
-        country,
-        phone,
-    };
+    let address = address.parse()?;
     let make_default = context::checked(make_default.as_deref());
-    let id = addresses::save(&state, &session, id, &input, make_default).await?;
+    let id = addresses::save(&state, &session, id, &address, make_default).await?;
     if context::is_plain_form_post() {
         leptos_axum::redirect("/account/addresses?saved=1");
     }

@@ -1,10 +1,6 @@
 //! Checkout and orders. Each step is a plain form post that the server answers with a redirect to the next step
 //! (or back, with the error in the URL), so checkout works the same with and without JavaScript.
 
-// The address form posts its fields flat, so its server function takes them one by one (the browser-side stub
-// that `#[server]` generates has the same list).
-#![allow(clippy::too_many_arguments)]
-
 use crate::domain::checkout::{CardSetup, CheckoutSummary, OrderView, PaymentState, PlacedOrder};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -31,7 +27,7 @@ pub async fn get_checkout() -> Result<CheckoutPageData, AppError> {
     let summary = checkout::summary(
         &state,
         context::owner_of(session.as_ref()),
-        chrono::Utc::now().timestamp(),
+        chrono::Utc::now(),
     )
     .await?;
     // Signed in and nothing entered yet: start from the account's email and default address.
@@ -51,30 +47,19 @@ pub async fn get_checkout() -> Result<CheckoutPageData, AppError> {
     })
 }
 
+/// The address form posts its fields flat (`name`, `line1`, …); `#[server(flatten)]` reads them into one
+/// `AddressInput`.
 #[server(prefix = "/api", endpoint = "checkout/contact")]
 pub async fn save_checkout_contact(
     email: String,
-    name: String,
-    line1: String,
-    line2: String,
-    city: String,
-    postal_code: String,
-    country: String,
-    phone: String,
+    #[server(flatten)] address: crate::domain::address::AddressInput,
 ) -> Result<(), AppError> {
-    use crate::domain::address::AddressInput;
+    use crate::domain::email::Email;
     use crate::request::context;
     use backend::checkout;
+    let email = Email::parse(&email)?;
+    let address = address.parse()?;
     let state = context::state()?;
-    let address = AddressInput {
-        name,
-        line1,
-        line2,
-        city,
-        postal_code,
-        country,
-        phone,
-    };
     checkout::save_contact(
         &state,
         context::checkout_owner(&state).await?,
@@ -99,7 +84,7 @@ pub async fn save_checkout_shipping(
         context::checkout_owner(&state).await?,
         &shipping_method,
         &discount_code,
-        chrono::Utc::now().timestamp(),
+        chrono::Utc::now(),
     )
     .await?;
     leptos_axum::redirect("/checkout/review");
@@ -117,42 +102,30 @@ pub async fn place_order(
 ) -> Result<PlacedOrder, AppError> {
     use crate::domain::checkout::{CardToken, PaymentMethod};
     use crate::request::context;
-    use backend::{checkout, orders, payments};
+    use backend::checkout::{self, Payment};
     let key = uuid::Uuid::parse_str(idempotency_key.trim()).map_err(|_| {
         AppError::invalid(
             "checkout",
             "This checkout form is out of date; please review your order again.",
         )
     })?;
-    let payment = PaymentMethod::parse(&payment_method)?;
-    let state = context::state()?;
-    let card = match payment {
+    let payment = match PaymentMethod::parse(&payment_method)? {
         PaymentMethod::Card => {
-            if state.payments.card.is_none() {
-                return Err(AppError::invalid(
-                    "payment_method",
-                    "This shop does not take cards; please choose another way to pay.",
-                ));
-            }
-            Some(CardToken::parse(card_token.as_deref().unwrap_or_default())?)
+            Payment::Card(CardToken::parse(card_token.as_deref().unwrap_or_default())?)
         }
-        PaymentMethod::Manual => None,
+        PaymentMethod::Manual => Payment::Manual,
     };
+    let state = context::state()?;
     // Signed in: the account's cart, and the order joins the account's history.
-    let placed = checkout::place_order(
+    let placed = checkout::place_and_pay(
         &state,
         context::checkout_owner(&state).await?,
         key,
         fingerprint.trim(),
         payment,
-        chrono::Utc::now().timestamp(),
+        chrono::Utc::now(),
     )
     .await?;
-    if let Some(card) = card {
-        let order = orders::find(&state, &placed.number, &placed.access_token).await?;
-        // Declined or not, the outcome is on the order page, where another card can be tried.
-        payments::pay_placed(&state, &order, &card, chrono::Utc::now()).await?;
-    }
     leptos_axum::redirect(&placed.url());
     Ok(placed)
 }
@@ -170,7 +143,7 @@ pub async fn pay_order(
     let card = CardToken::parse(card_token.as_deref().unwrap_or_default())?;
     let state = context::state()?;
     let order = orders::find(&state, number.trim(), key.trim()).await?;
-    let paid = payments::pay(&state, &order, &card, chrono::Utc::now()).await?;
+    let paid = payments::pay(&state, order.customer_order_id, &card, chrono::Utc::now()).await?;
     leptos_axum::redirect(&format!(
         "/orders/{}?key={}",
         order.number, order.access_token

@@ -11,3 +11,4 @@ pub mod page_meta;
 pub mod price;
 pub mod product_card;
 pub mod recently_viewed;
+pub mod signed_in;

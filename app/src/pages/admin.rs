@@ -3,11 +3,10 @@
 //! page is a courtesy: each server function of the area checks the role again in its service.
 
 use crate::api::admin::{get_admin_overview, SetAccountRole};
-use crate::components::error_view::{ErrorTemplate, FormError};
-use crate::components::page_meta::PageMeta;
+use crate::components::error_view::FormError;
+use crate::components::signed_in::SignedInPage;
 use crate::domain::account::Role;
 use crate::domain::admin::AdminOverview;
-use crate::error::AppError;
 use crate::pages::checkout::form_error;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
@@ -15,35 +14,20 @@ use leptos_router::components::Outlet;
 /// Wraps every `/admin` page: nothing inside renders for anyone but staff and admins.
 #[component]
 pub fn AdminLayout() -> impl IntoView {
-    crate::components::page_meta::private_page();
-    let overview = Resource::new(|| (), |_| get_admin_overview());
-    view! {
-        <PageMeta title="Admin".into() description="Run the shop.".into()/>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors/> }>
-                {move || Suspend::new(async move {
-                    match overview.await {
-                        Ok(o) => {
-                            provide_context(o);
-                            Ok(view! {
-                                <div data-testid="admin-area">
-                                    <p class="text-sm uppercase tracking-wide text-stone-500">"Admin"</p>
-                                    <Outlet/>
-                                </div>
-                            }.into_any())
-                        }
-                        Err(AppError::SignInRequired) => Ok(view! {
-                            <div class="mx-auto max-w-md" data-testid="sign-in-first">
-                                <h1 class="text-3xl font-bold tracking-tight">"Admin"</h1>
-                                <p class="mt-4">"Please "<a href="/account/sign-in" class="underline">"sign in"</a>" with a staff account."</p>
-                            </div>
-                        }.into_any()),
-                        Err(e) => Err(e),
-                    }
-                })}
-            </ErrorBoundary>
-        </Suspense>
+    SignedInPage {
+        title: "Admin",
+        description: "Run the shop.",
+        sign_in: " with a staff account.",
     }
+    .view(get_admin_overview, |overview| {
+        provide_context(overview);
+        view! {
+            <div data-testid="admin-area">
+                <p class="text-sm uppercase tracking-wide text-stone-500">"Admin"</p>
+                <Outlet/>
+            </div>
+        }
+    })
 }
 
 /// `/admin`: the work waiting for staff; for admins, who is staff.

@@ -6,3 +6,4 @@
 pub mod context;
 pub mod cookies;
 pub mod csp;
+pub mod policy;

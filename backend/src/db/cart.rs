@@ -16,6 +16,14 @@ impl CartOwner {
             CartOwner::Guest(_) => None,
         }
     }
+
+    /// (account, guest cart token), for SQL that matches either.
+    pub fn parts(self) -> (Option<i64>, Option<Uuid>) {
+        match self {
+            CartOwner::Customer(id) => (Some(id), None),
+            CartOwner::Guest(token) => (None, token),
+        }
+    }
 }
 
 /// A new cart for `owner`: a guest cart under a fresh token, or the account's cart (the existing one when two

@@ -88,8 +88,32 @@ pub async fn category_subtree_ids(pool: &PgPool, category_id: i64) -> sqlx::Resu
     .await
 }
 
-// The four listing queries differ only in ORDER BY and the keyset condition. sqlx checks each one against the
-// schema at compile time, which is why they are spelled out rather than assembled at run time.
+/// `query_as!` of products as cards: `$lead` columns first (or `""`), then the card's own, from `$from` (which
+/// brings in `product p`) with the two lateral joins every card needs (price range, offer and stock over the
+/// variants; the first image), then `$rest` (where, order, limit). The listings differ only in `$from`/`$rest`,
+/// and sqlx still checks each one whole at compile time.
+macro_rules! cards {
+    ($row:path, $lead:tt, $from:tt, $rest:tt, $($arg:expr),*) => {
+        sqlx::query_as!(
+            $row,
+            "select " + $lead + r#" p.product_id, p.slug, p.name, p.price_min_minor, p.currency as "currency!",
+                  p.created_at, agg.compare_at_minor, agg.has_price_range, agg.in_stock,
+                  img.url as "image_url?", img.alt as "image_alt?", img.width as "image_width?",
+                  img.height as "image_height?" "# + $from + r#"
+           cross join lateral (
+               select max(v.compare_at_minor) filter (where v.price_minor = p.price_min_minor) as compare_at_minor,
+                      max(v.price_minor) > min(v.price_minor) as has_price_range,
+                      bool_or(v.available > 0) as in_stock
+               from variant v where v.product_id = p.product_id) agg
+           left join lateral (
+               select i.url, i.alt, i.width, i.height from product_image i
+               where i.product_id = p.product_id order by i.position limit 1) img on true "# + $rest,
+            $($arg),*
+        )
+    };
+}
+
+// The four listings: the same cards in another order, each with its keyset condition.
 
 pub async fn cards_newest(
     pool: &PgPool,
@@ -98,24 +122,13 @@ pub async fn cards_newest(
     limit: i64,
 ) -> sqlx::Result<Vec<CardRow>> {
     let (after_time, after_id) = after.unzip();
-    sqlx::query_as!(
+    cards!(
         CardRow,
-        r#"select p.product_id, p.slug, p.name, p.price_min_minor, p.currency as "currency!", p.created_at,
-                  agg.compare_at_minor, agg.has_price_range, agg.in_stock,
-                  img.url as "image_url?", img.alt as "image_alt?", img.width as "image_width?", img.height as "image_height?"
-           from product p
-           cross join lateral (
-               select max(v.compare_at_minor) filter (where v.price_minor = p.price_min_minor) as compare_at_minor,
-                      max(v.price_minor) > min(v.price_minor) as has_price_range,
-                      bool_or(v.available > 0) as in_stock
-               from variant v where v.product_id = p.product_id) agg
-           left join lateral (
-               select i.url, i.alt, i.width, i.height from product_image i
-               where i.product_id = p.product_id order by i.position limit 1) img on true
-           where p.category_id = any($1) and p.published
-             and ($2::timestamptz is null or (p.created_at, p.product_id) < ($2, $3))
-           order by p.created_at desc, p.product_id desc
-           limit $4"#,
+        "",
+        "from product p",
+        "where p.category_id = any($1) and p.published
+           and ($2::timestamptz is null or (p.created_at, p.product_id) < ($2, $3))
+         order by p.created_at desc, p.product_id desc limit $4",
         categories,
         after_time,
         after_id,
@@ -132,24 +145,13 @@ pub async fn cards_price_asc(
     limit: i64,
 ) -> sqlx::Result<Vec<CardRow>> {
     let (after_price, after_id) = after.unzip();
-    sqlx::query_as!(
+    cards!(
         CardRow,
-        r#"select p.product_id, p.slug, p.name, p.price_min_minor, p.currency as "currency!", p.created_at,
-                  agg.compare_at_minor, agg.has_price_range, agg.in_stock,
-                  img.url as "image_url?", img.alt as "image_alt?", img.width as "image_width?", img.height as "image_height?"
-           from product p
-           cross join lateral (
-               select max(v.compare_at_minor) filter (where v.price_minor = p.price_min_minor) as compare_at_minor,
-                      max(v.price_minor) > min(v.price_minor) as has_price_range,
-                      bool_or(v.available > 0) as in_stock
-               from variant v where v.product_id = p.product_id) agg
-           left join lateral (
-               select i.url, i.alt, i.width, i.height from product_image i
-               where i.product_id = p.product_id order by i.position limit 1) img on true
-           where p.category_id = any($1) and p.published
-             and ($2::bigint is null or (p.price_min_minor, p.product_id) > ($2, $3))
-           order by p.price_min_minor, p.product_id
-           limit $4"#,
+        "",
+        "from product p",
+        "where p.category_id = any($1) and p.published
+           and ($2::bigint is null or (p.price_min_minor, p.product_id) > ($2, $3))
+         order by p.price_min_minor, p.product_id limit $4",
         categories,
         after_price,
         after_id,
@@ -166,24 +168,13 @@ pub async fn cards_price_desc(
     limit: i64,
 ) -> sqlx::Result<Vec<CardRow>> {
     let (after_price, after_id) = after.unzip();
-    sqlx::query_as!(
+    cards!(
         CardRow,
-        r#"select p.product_id, p.slug, p.name, p.price_min_minor, p.currency as "currency!", p.created_at,
-                  agg.compare_at_minor, agg.has_price_range, agg.in_stock,
-                  img.url as "image_url?", img.alt as "image_alt?", img.width as "image_width?", img.height as "image_height?"
-           from product p
-           cross join lateral (
-               select max(v.compare_at_minor) filter (where v.price_minor = p.price_min_minor) as compare_at_minor,
-                      max(v.price_minor) > min(v.price_minor) as has_price_range,
-                      bool_or(v.available > 0) as in_stock
-               from variant v where v.product_id = p.product_id) agg
-           left join lateral (
-               select i.url, i.alt, i.width, i.height from product_image i
-               where i.product_id = p.product_id order by i.position limit 1) img on true
-           where p.category_id = any($1) and p.published
-             and ($2::bigint is null or (p.price_min_minor, p.product_id) < ($2, $3))
-           order by p.price_min_minor desc, p.product_id desc
-           limit $4"#,
+        "",
+        "from product p",
+        "where p.category_id = any($1) and p.published
+           and ($2::bigint is null or (p.price_min_minor, p.product_id) < ($2, $3))
+         order by p.price_min_minor desc, p.product_id desc limit $4",
         categories,
         after_price,
         after_id,
@@ -200,24 +191,13 @@ pub async fn cards_name(
     limit: i64,
 ) -> sqlx::Result<Vec<CardRow>> {
     let (after_name, after_id) = after.unzip();
-    sqlx::query_as!(
+    cards!(
         CardRow,
-        r#"select p.product_id, p.slug, p.name, p.price_min_minor, p.currency as "currency!", p.created_at,
-                  agg.compare_at_minor, agg.has_price_range, agg.in_stock,
-                  img.url as "image_url?", img.alt as "image_alt?", img.width as "image_width?", img.height as "image_height?"
-           from product p
-           cross join lateral (
-               select max(v.compare_at_minor) filter (where v.price_minor = p.price_min_minor) as compare_at_minor,
-                      max(v.price_minor) > min(v.price_minor) as has_price_range,
-                      bool_or(v.available > 0) as in_stock
-               from variant v where v.product_id = p.product_id) agg
-           left join lateral (
-               select i.url, i.alt, i.width, i.height from product_image i
-               where i.product_id = p.product_id order by i.position limit 1) img on true
-           where p.category_id = any($1) and p.published
+        "",
+        "from product p",
+        r#"where p.category_id = any($1) and p.published
              and ($2::text is null or (p.name collate "C", p.product_id) > ($2 collate "C", $3))
-           order by p.name collate "C", p.product_id
-           limit $4"#,
+           order by p.name collate "C", p.product_id limit $4"#,
         categories,
         after_name,
         after_id,
@@ -244,32 +224,42 @@ pub async fn featured_collections(pool: &PgPool) -> sqlx::Result<Vec<FeaturedRow
     .await
 }
 
+/// A card, tagged with the collection it was listed in.
+#[derive(Debug, Clone)]
+pub struct CollectionCardRow {
+    pub collection_id: i64,
+    pub product_id: i64,
+    pub slug: String,
+    pub name: String,
+    pub price_min_minor: i64,
+    pub currency: String,
+    pub created_at: DateTime<Utc>,
+    pub compare_at_minor: Option<i64>,
+    pub has_price_range: Option<bool>,
+    pub in_stock: Option<bool>,
+    pub image_url: Option<String>,
+    pub image_alt: Option<String>,
+    pub image_width: Option<i32>,
+    pub image_height: Option<i32>,
+}
+
 /// Cards of several collections at once, tagged with their collection, in collection order.
 pub async fn collection_cards(
     pool: &PgPool,
     collections: &[i64],
     per_collection: i64,
 ) -> sqlx::Result<Vec<(i64, CardRow)>> {
-    let rows = sqlx::query!(
-        r#"select cp.collection_id, p.product_id, p.slug, p.name, p.price_min_minor, p.currency as "currency!",
-                  p.created_at, agg.compare_at_minor, agg.has_price_range, agg.in_stock,
-                  img.url as "image_url?", img.alt as "image_alt?", img.width as "image_width?", img.height as "image_height?"
-           from unnest($1::bigint[]) as c(collection_id)
-           cross join lateral (
-               select cp.collection_id, cp.product_id, cp.position from collection_product cp
-               join product pp on pp.product_id = cp.product_id and pp.published
-               where cp.collection_id = c.collection_id
-               order by cp.position, cp.product_id limit $2) cp
-           join product p on p.product_id = cp.product_id
-           cross join lateral (
-               select max(v.compare_at_minor) filter (where v.price_minor = p.price_min_minor) as compare_at_minor,
-                      max(v.price_minor) > min(v.price_minor) as has_price_range,
-                      bool_or(v.available > 0) as in_stock
-               from variant v where v.product_id = p.product_id) agg
-           left join lateral (
-               select i.url, i.alt, i.width, i.height from product_image i
-               where i.product_id = p.product_id order by i.position limit 1) img on true
-           order by cp.collection_id, cp.position, cp.product_id"#,
+    let rows = cards!(
+        CollectionCardRow,
+        "cp.collection_id,",
+        "from unnest($1::bigint[]) as c(collection_id)
+         cross join lateral (
+             select cp.collection_id, cp.product_id, cp.position from collection_product cp
+             join product pp on pp.product_id = cp.product_id and pp.published
+             where cp.collection_id = c.collection_id
+             order by cp.position, cp.product_id limit $2) cp
+         join product p on p.product_id = cp.product_id",
+        "order by cp.collection_id, cp.position, cp.product_id",
         collections,
         per_collection
     )

@@ -199,6 +199,7 @@ macro_rules! select_order {
 /// The order placed under an idempotency key, as its replay sees it.
 #[derive(Debug, Clone)]
 pub struct KeyedOrder {
+    pub customer_order_id: i64,
     pub number: String,
     pub access_token: String,
     pub request_hash: String,
@@ -217,7 +218,7 @@ pub async fn by_idempotency_key(
 ) -> sqlx::Result<Option<KeyedOrder>> {
     sqlx::query_as!(
         KeyedOrder,
-        r#"select o.number, o.access_token, o.request_hash,
+        r#"select o.customer_order_id, o.number, o.access_token, o.request_hash,
                   coalesce(case when $2::bigint is not null then o.customer_id = $2 or c.customer_id = $2
                                 else c.customer_id is null and c.token = $3 end,
                            false) as "owned!"

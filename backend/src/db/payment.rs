@@ -3,6 +3,25 @@
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+/// Where a payment attempt stands (the `payment_status` type).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "payment_status", rename_all = "snake_case")]
+pub enum PaymentStatus {
+    /// Started, or the provider is still processing it.
+    Pending,
+    /// Waiting for the shopper's bank (3-D Secure).
+    RequiresAction,
+    Succeeded,
+    Failed,
+}
+
+impl PaymentStatus {
+    /// Still open: the provider may yet report success or failure.
+    pub fn is_open(self) -> bool {
+        matches!(self, PaymentStatus::Pending | PaymentStatus::RequiresAction)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct PaymentRow {
     pub payment_id: Uuid,
@@ -10,7 +29,7 @@ pub struct PaymentRow {
     pub intent_id: Option<String>,
     pub amount_minor: i64,
     pub currency: String,
-    pub status: String,
+    pub status: PaymentStatus,
     pub failure_message: Option<String>,
     pub client_secret: Option<String>,
 }
@@ -46,17 +65,17 @@ pub async fn update(
     conn: &mut PgConnection,
     payment_id: Uuid,
     intent_id: Option<&str>,
-    status: &str,
+    status: PaymentStatus,
     failure_message: Option<&str>,
     client_secret: Option<&str>,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "update payment set intent_id = coalesce($2, intent_id), status = $3::text::payment_status,
+        "update payment set intent_id = coalesce($2, intent_id), status = $3,
                 failure_message = $4, client_secret = $5
          where payment_id = $1",
         payment_id,
         intent_id,
-        status,
+        status as PaymentStatus,
         failure_message,
         client_secret
     )
@@ -75,7 +94,7 @@ pub async fn lock_for_intent(
     sqlx::query_as!(
         PaymentRow,
         r#"select payment_id, customer_order_id, intent_id, amount_minor, currency as "currency!",
-                  status::text as "status!", failure_message, client_secret
+                  status as "status!: PaymentStatus", failure_message, client_secret
            from payment where intent_id = $1 or payment_id = $2
            order by (intent_id = $1) desc nulls last limit 1
            for update"#,
@@ -91,7 +110,7 @@ pub async fn latest(conn: &mut PgConnection, order_id: i64) -> sqlx::Result<Opti
     sqlx::query_as!(
         PaymentRow,
         r#"select payment_id, customer_order_id, intent_id, amount_minor, currency as "currency!",
-                  status::text as "status!", failure_message, client_secret
+                  status as "status!: PaymentStatus", failure_message, client_secret
            from payment where customer_order_id = $1
            order by created_at desc, payment_id limit 1"#,
         order_id

@@ -64,9 +64,8 @@ fn line_name(product: &str, variant: &str) -> String {
     }
 }
 
-/// An order's message to its shopper, with its lines, totals, address and link.
-pub fn order(kind: OrderMessage, shop: &str, order: &OrderView, link: &str) -> Email {
-    let lead = kind.lead(order);
+/// An order's totals as (label, amount) rows, as the order page shows them.
+fn total_rows(order: &OrderView) -> Vec<(String, String)> {
     let t = &order.totals;
     let mut totals = vec![("Subtotal".to_string(), t.subtotal.to_string())];
     if t.discount.minor != 0 {
@@ -84,8 +83,13 @@ pub fn order(kind: OrderMessage, shop: &str, order: &OrderView, link: &str) -> E
     };
     totals.push((tax.into(), t.tax.to_string()));
     totals.push(("Total".into(), t.total.to_string()));
+    totals
+}
+
+/// The shipping address, one line each.
+fn address_lines(order: &OrderView) -> Vec<String> {
     let a = &order.address;
-    let address: Vec<String> = [
+    [
         Some(a.name.clone()),
         Some(a.line1.clone()),
         a.line2.clone(),
@@ -94,8 +98,14 @@ pub fn order(kind: OrderMessage, shop: &str, order: &OrderView, link: &str) -> E
     ]
     .into_iter()
     .flatten()
-    .collect();
+    .collect()
+}
 
+/// An order's message to its shopper, with its lines, totals, address and link.
+pub fn order(kind: OrderMessage, shop: &str, order: &OrderView, link: &str) -> Email {
+    let lead = kind.lead(order);
+    let totals = total_rows(order);
+    let address = address_lines(order);
     let mut text = format!("Order {}\n\n{lead}\n\n", order.number);
     for l in &order.lines {
         text.push_str(&format!(

@@ -83,9 +83,19 @@ pub enum PaymentError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderEvent {
     pub id: String,
+    /// The provider's own name for the event, stored and logged as it came.
     pub kind: String,
-    /// The payment intent the event is about, when it is about one.
-    pub intent: Option<Intent>,
+    /// What it means to the shop, as the provider maps its own event names.
+    pub action: EventAction,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventAction {
+    /// A payment intent changed state (succeeded, failed, cancelled, waits for 3-D Secure, processing): record
+    /// it against its payment and order.
+    IntentChanged(Intent),
+    /// Anything else the provider tells us: kept and acknowledged, nothing to do.
+    Ignored,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

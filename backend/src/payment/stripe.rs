@@ -9,8 +9,8 @@
 //! In development and tests the API base and script URL point at localstripe, which speaks the same API.
 
 use super::{
-    origin_of, BoxFuture, ChargeRequest, Intent, IntentStatus, PaymentError, PaymentProvider,
-    ProviderEvent, ProviderSources, Started, WebhookError,
+    origin_of, BoxFuture, ChargeRequest, EventAction, Intent, IntentStatus, PaymentError,
+    PaymentProvider, ProviderEvent, ProviderSources, Started, WebhookError,
 };
 use crate::domain::checkout::{CardSetup, PaymentMethod};
 use hmac::{KeyInit, Mac};
@@ -310,19 +310,22 @@ fn decode_hex(hex: &str) -> Option<Vec<u8>> {
 /// Reads a verified event body.
 pub fn parse_event(body: &[u8]) -> Result<ProviderEvent, WebhookError> {
     let raw: RawEvent = serde_json::from_slice(body).map_err(|_| WebhookError::Malformed)?;
-    let intent = if raw.kind.starts_with("payment_intent.") {
-        Some(
+    let action = match raw.kind.as_str() {
+        "payment_intent.succeeded"
+        | "payment_intent.payment_failed"
+        | "payment_intent.canceled"
+        | "payment_intent.requires_action"
+        | "payment_intent.processing" => EventAction::IntentChanged(
             serde_json::from_value::<RawIntent>(raw.data.object)
                 .map_err(|_| WebhookError::Malformed)?
                 .into(),
-        )
-    } else {
-        None
+        ),
+        _ => EventAction::Ignored,
     };
     Ok(ProviderEvent {
         id: raw.id,
         kind: raw.kind,
-        intent,
+        action,
     })
 }
 
@@ -466,7 +469,9 @@ mod tests {
     fn events_are_read_into_intents() {
         let event = parse_event(BODY).unwrap();
         assert_eq!(event.id, "evt_1");
-        let intent = event.intent.unwrap();
+        let EventAction::IntentChanged(intent) = event.action else {
+            panic!("a payment_intent.succeeded event changes an intent")
+        };
         assert_eq!(intent.status, IntentStatus::Succeeded);
         assert_eq!(
             (intent.amount_minor, intent.currency.as_str()),

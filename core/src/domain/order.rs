@@ -121,6 +121,24 @@ pub fn order_number(random: u64) -> String {
     out
 }
 
+/// What an order's stock is doing: held for it while it awaits payment, sold to it, or given back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StockState {
+    Reserved,
+    Sold,
+    Released,
+}
+
+impl StockState {
+    pub fn as_db(self) -> &'static str {
+        match self {
+            StockState::Reserved => "reserved",
+            StockState::Sold => "sold",
+            StockState::Released => "released",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

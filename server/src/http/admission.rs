@@ -1,9 +1,9 @@
 //! Admission control: checkout is kept apart from everything else, so a surge of browsing cannot starve it.
 //!
-//! Requests fall into two classes, each with its own limit on requests in flight:
-//! - **the money path**: the cart and its changes, checkout, orders, payments and webhooks (`/cart`, `/api/cart…`,
-//!   `/checkout…`, `/orders/…`, `/api/checkout…`, `/api/order`, `/webhooks/…`): when its limit is reached a
-//!   request waits for a slot, up to [`CHECKOUT_WAIT`], before it is turned away;
+//! Requests fall into two lanes (the route table, `app::request::policy`, says which), each with its own limit on
+//! requests in flight:
+//! - **the money path**: the cart and its changes, checkout, orders, payments and webhooks: when its limit is
+//!   reached a request waits for a slot, up to [`CHECKOUT_WAIT`], before it is turned away;
 //! - **everything else** (catalog pages): when its limit is reached the request is refused at once with
 //!   `503 Service Unavailable` and `Retry-After: 1`, so under overload browsing is shed first. Its default limit
 //!   is small (8 per core): on a busy day CPU, not connections, is what runs out.
@@ -13,6 +13,7 @@
 //! its own database pool (see `startup`), so its queries never wait behind catalog queries.
 
 use app::error::AppError;
+use app::request::policy::{self, Lane};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -29,34 +30,6 @@ pub const CHECKOUT_WAIT: Duration = Duration::from_secs(10);
 pub struct Admission {
     checkout: Arc<Semaphore>,
     other: Arc<Semaphore>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Class {
-    Checkout,
-    Other,
-    Exempt,
-}
-
-pub fn classify(path: &str) -> Class {
-    const CHECKOUT: [&str; 8] = [
-        "/cart",
-        "/api/cart",
-        "/checkout",
-        "/orders/",
-        "/api/checkout",
-        "/api/order",
-        "/webhooks/",
-        "/api/payment",
-    ];
-    const EXEMPT: [&str; 5] = ["/healthz", "/readyz", "/pkg/", "/media/", "/favicon"];
-    if CHECKOUT.iter().any(|p| path.starts_with(p)) {
-        Class::Checkout
-    } else if EXEMPT.iter().any(|p| path.starts_with(p)) {
-        Class::Exempt
-    } else {
-        Class::Other
-    }
 }
 
 impl Admission {
@@ -83,16 +56,16 @@ fn busy() -> Response {
 }
 
 pub async fn layer(State(admission): State<Admission>, req: Request, next: Next) -> Response {
-    match classify(req.uri().path()) {
-        Class::Exempt => next.run(req).await,
-        Class::Other => match admission.other.clone().try_acquire_owned() {
+    match policy::of(req.uri().path()).lane {
+        Lane::Exempt => next.run(req).await,
+        Lane::Browse => match admission.other.clone().try_acquire_owned() {
             Ok(_permit) => next.run(req).await,
             Err(_) => {
                 tracing::warn!(path = %req.uri().path(), "shedding: catalog limit reached");
                 busy()
             }
         },
-        Class::Checkout => {
+        Lane::Checkout => {
             match tokio::time::timeout(CHECKOUT_WAIT, admission.checkout.clone().acquire_owned())
                 .await
             {
@@ -112,18 +85,6 @@ mod tests {
     use axum::routing::get;
     use axum::Router;
     use tower::ServiceExt;
-
-    #[test]
-    fn classes() {
-        assert_eq!(classify("/checkout/review"), Class::Checkout);
-        assert_eq!(classify("/api/checkout/place"), Class::Checkout);
-        assert_eq!(classify("/orders/BZ-1"), Class::Checkout);
-        assert_eq!(classify("/c/clothing"), Class::Other);
-        assert_eq!(classify("/api/cart/add"), Class::Checkout);
-        assert_eq!(classify("/p/tee"), Class::Other);
-        assert_eq!(classify("/readyz"), Class::Exempt);
-        assert_eq!(classify("/pkg/bazaar.wasm"), Class::Exempt);
-    }
 
     /// With both limits at one: a second catalog request while one is in flight is shed at once, and a
     /// checkout request still gets through.

@@ -25,6 +25,35 @@ use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+/// The shop's public URL (configured, or the address it listens on), and the origins that count as the shop's
+/// own for the cross-site check: the public URL, and the address it listens on (a developer's browser, a health
+/// check through the loopback).
+fn site_origins(
+    config: &Config,
+    leptos_options: &LeptosOptions,
+) -> (PublicUrl, origin::SiteOrigins) {
+    let public_url = PublicUrl(config.public_url.clone().unwrap_or_else(|| {
+        let scheme = if config.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!(
+            "{scheme}://{}",
+            config.bind.unwrap_or(leptos_options.site_addr)
+        )
+    }));
+    let origins = origin::SiteOrigins::new(
+        [
+            public_url.0.clone(),
+            format!("http://{}", leptos_options.site_addr),
+        ]
+        .into_iter()
+        .chain(config.bind.map(|addr| format!("http://{addr}"))),
+    );
+    (public_url, origins)
+}
+
 /// What the router's handlers can ask for: the backend's state, and the Leptos site options.
 #[derive(Clone, FromRef)]
 pub struct SiteState {
@@ -38,27 +67,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions, config: &Config) -
         leptos_options: leptos_options.clone(),
     };
     let routes = generate_route_list(App);
-    let public_url = PublicUrl(config.public_url.clone().unwrap_or_else(|| {
-        let scheme = if config.tls.is_some() {
-            "https"
-        } else {
-            "http"
-        };
-        format!(
-            "{scheme}://{}",
-            config.bind.unwrap_or(leptos_options.site_addr)
-        )
-    }));
-    // The shop's own origin: the public URL, and the address it listens on (a developer's browser, a health
-    // check through the loopback).
-    let origins = origin::SiteOrigins::new(
-        [
-            public_url.0.clone(),
-            format!("http://{}", leptos_options.site_addr),
-        ]
-        .into_iter()
-        .chain(config.bind.map(|addr| format!("http://{addr}"))),
-    );
+    let (public_url, origins) = site_origins(config, &leptos_options);
     let https = public_url.0.starts_with("https://") || config.is_https();
     let context = {
         let state = state.clone();

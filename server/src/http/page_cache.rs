@@ -160,9 +160,7 @@ fn encoding_of(headers: &HeaderMap) -> Encoding {
 }
 
 fn is_page_path(path: &str) -> bool {
-    !["/api/", "/pkg/", "/media/", "/healthz", "/readyz"]
-        .iter()
-        .any(|prefix| path.starts_with(prefix))
+    app::request::policy::of(path).page
 }
 
 fn storable(response: &Response) -> bool {
@@ -191,6 +189,47 @@ fn mark(headers: &mut HeaderMap, cache_control: HeaderValue, hit: bool) {
     );
 }
 
+/// A page for a shopper with a cart or a session: always rendered, and never stored by anyone.
+fn personal(mut response: Response) -> Response {
+    if response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.to_str().is_ok_and(|v| v.starts_with("text/html")))
+    {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
+    response
+}
+
+enum Collected {
+    Whole(Bytes),
+    /// Over `MAX_BODY`: what was read, then the rest as it comes, not kept.
+    TooLarge(Body),
+    Broken,
+}
+
+/// Reads a rendered page whole, to keep it, unless it is too large to keep.
+async fn collect(mut body: Body) -> Collected {
+    let mut collected = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return Collected::Broken;
+        };
+        if let Ok(data) = frame.into_data() {
+            collected.extend_from_slice(&data);
+            if collected.len() > MAX_BODY {
+                let head = futures_util::stream::once(async move { Ok(Bytes::from(collected)) });
+                let stream = head.chain(body.into_data_stream());
+                return Collected::TooLarge(Body::from_stream(stream));
+            }
+        }
+    }
+    Collected::Whole(Bytes::from(collected))
+}
+
 pub async fn layer(State(cache): State<PageCache>, mut req: Request, next: Next) -> Response {
     let path_and_query = req
         .uri()
@@ -204,18 +243,7 @@ pub async fn layer(State(cache): State<PageCache>, mut req: Request, next: Next)
         return next.run(req).await;
     }
     if has_personal_cookie(req.headers()) {
-        let mut response = next.run(req).await;
-        if response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .is_some_and(|v| v.to_str().is_ok_and(|v| v.starts_with("text/html")))
-        {
-            response.headers_mut().insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-store"),
-            );
-        }
-        return response;
+        return personal(next.run(req).await);
     }
 
     let encoding = encoding_of(req.headers());
@@ -251,23 +279,12 @@ pub async fn layer(State(cache): State<PageCache>, mut req: Request, next: Next)
     if !storable(&response) {
         return response;
     }
-    let (mut parts, mut body) = response.into_parts();
-    let mut collected = Vec::new();
-    while let Some(frame) = body.frame().await {
-        let Ok(frame) = frame else {
-            return super::fn_errors::internal_response();
-        };
-        if let Ok(data) = frame.into_data() {
-            collected.extend_from_slice(&data);
-            if collected.len() > MAX_BODY {
-                // Too large to keep: send what was read, then the rest as it comes.
-                let head = futures_util::stream::once(async move { Ok(Bytes::from(collected)) });
-                let stream = head.chain(body.into_data_stream());
-                return Response::from_parts(parts, Body::from_stream(stream));
-            }
-        }
-    }
-    let body = Bytes::from(collected);
+    let (mut parts, body) = response.into_parts();
+    let body = match collect(body).await {
+        Collected::Whole(body) => body,
+        Collected::TooLarge(stream) => return Response::from_parts(parts, stream),
+        Collected::Broken => return super::fn_errors::internal_response(),
+    };
     mark(
         &mut parts.headers,
         cache.inner.shared_cache_control.clone(),

@@ -10,7 +10,9 @@
 //! allows the full rate: enforce a shared limit at the edge (load balancer, CDN) or divide the limits by the number
 //! of instances; see the README.
 
+use crate::config::IpLimits;
 use app::error::AppError;
+use app::request::policy::{self, Limit};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue};
@@ -23,55 +25,12 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Requests per minute; `None` turns a limit off.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Limits {
-    pub per_ip_per_minute: Option<NonZeroU32>,
-    pub orders_per_ip_per_minute: Option<NonZeroU32>,
-    /// Sign-in and sign-up attempts (password guessing, account farming).
-    pub sign_in_per_ip_per_minute: Option<NonZeroU32>,
-    pub trusted_proxies: Vec<ipnet::IpNet>,
-}
-
 #[derive(Clone)]
 pub struct RateLimits {
     all: Option<Arc<DefaultKeyedRateLimiter<IpAddr>>>,
     orders: Option<Arc<DefaultKeyedRateLimiter<IpAddr>>>,
     sign_in: Option<Arc<DefaultKeyedRateLimiter<IpAddr>>>,
     trusted: Arc<Vec<ipnet::IpNet>>,
-}
-
-/// What counts as placing or paying for an order.
-fn is_order_write(path: &str) -> bool {
-    path.starts_with("/api/checkout/place") || path.starts_with("/api/order/pay")
-}
-
-/// What counts as trying a password, making an account or asking for a reset email.
-fn is_sign_in(path: &str) -> bool {
-    [
-        "/api/account/sign-in",
-        "/api/account/sign-up",
-        "/api/account/forgot",
-        "/api/account/reset",
-        "/api/account/password",
-        "/api/account/email",
-    ]
-    .iter()
-    .any(|p| path.starts_with(p))
-}
-
-/// Not limited: health checks, static files and the provider's signed webhooks.
-fn is_exempt(path: &str) -> bool {
-    [
-        "/healthz",
-        "/readyz",
-        "/pkg/",
-        "/media/",
-        "/favicon",
-        "/webhooks/",
-    ]
-    .iter()
-    .any(|p| path.starts_with(p))
 }
 
 fn limiter(per_minute: Option<NonZeroU32>) -> Option<Arc<DefaultKeyedRateLimiter<IpAddr>>> {
@@ -85,7 +44,7 @@ fn limiter(per_minute: Option<NonZeroU32>) -> Option<Arc<DefaultKeyedRateLimiter
 }
 
 impl RateLimits {
-    pub fn new(limits: &Limits) -> Self {
+    pub fn new(limits: &IpLimits) -> Self {
         let this = RateLimits {
             all: limiter(limits.per_ip_per_minute),
             orders: limiter(limits.orders_per_ip_per_minute),
@@ -147,7 +106,8 @@ fn wait(limiter: &DefaultKeyedRateLimiter<IpAddr>, ip: &IpAddr) -> Option<Durati
 
 pub async fn layer(State(limits): State<RateLimits>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    if is_exempt(path) {
+    let limit = policy::of(path).limit;
+    if limit == Limit::None {
         return next.run(request).await;
     }
     let peer = request
@@ -159,12 +119,10 @@ pub async fn layer(State(limits): State<RateLimits>, request: Request, next: Nex
         return next.run(request).await;
     };
     let ip = limits.client_ip(peer, request.headers());
-    let order_wait = if is_order_write(path) {
-        limits.orders.as_deref().and_then(|l| wait(l, &ip))
-    } else if is_sign_in(path) {
-        limits.sign_in.as_deref().and_then(|l| wait(l, &ip))
-    } else {
-        None
+    let order_wait = match limit {
+        Limit::Orders => limits.orders.as_deref().and_then(|l| wait(l, &ip)),
+        Limit::SignIn => limits.sign_in.as_deref().and_then(|l| wait(l, &ip)),
+        Limit::General | Limit::None => None,
     };
     let wait = order_wait.or_else(|| limits.all.as_deref().and_then(|l| wait(l, &ip)));
     match wait {
@@ -214,7 +172,7 @@ mod tests {
     use super::*;
 
     fn limits(trusted: &[&str]) -> RateLimits {
-        RateLimits::new(&Limits {
+        RateLimits::new(&IpLimits {
             per_ip_per_minute: NonZeroU32::new(60),
             orders_per_ip_per_minute: NonZeroU32::new(5),
             sign_in_per_ip_per_minute: NonZeroU32::new(5),
@@ -249,17 +207,5 @@ mod tests {
         );
         // A proxy that sent nothing usable: the proxy itself.
         assert_eq!(l.client_ip(ip("10.0.0.2"), &xff("garbage")), ip("10.0.0.2"));
-    }
-
-    #[test]
-    fn order_writes_and_exemptions() {
-        assert!(is_order_write("/api/checkout/place"));
-        assert!(is_order_write("/api/order/pay"));
-        assert!(!is_order_write("/api/cart/add"));
-        assert!(is_sign_in("/api/account/sign-in") && is_sign_in("/api/account/sign-up"));
-        assert!(is_sign_in("/api/account/forgot") && is_sign_in("/api/account/reset"));
-        assert!(!is_sign_in("/api/account/sign-out") && !is_sign_in("/api/account/addresses"));
-        assert!(is_exempt("/webhooks/stripe") && is_exempt("/pkg/bazaar.wasm"));
-        assert!(!is_exempt("/checkout"));
     }
 }

@@ -450,7 +450,7 @@ async fn unpaid_card_reservations_expire_and_return_the_stock(pool: PgPool) {
         key.parse().unwrap(),
         &fp,
         PaymentMethod::Card,
-        now.timestamp(),
+        now,
     )
     .await
     .expect("card order placed");

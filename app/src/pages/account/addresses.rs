@@ -1,36 +1,25 @@
 //! The address book: saved addresses (the default one is offered at checkout), add, edit (`?edit=ID`), remove.
 
-use super::{AccountNav, SignInFirst, BUTTON};
+use super::{AccountNav, BUTTON};
 use crate::api::account::{list_addresses, DeleteAddress, MakeDefaultAddress, SaveAddress};
 use crate::components::address_fields::AddressFields;
 use crate::components::address_validation::AddressValidation;
-use crate::components::error_view::{ErrorTemplate, FormError};
-use crate::components::page_meta::PageMeta;
+use crate::components::error_view::FormError;
+use crate::components::signed_in::SignedInPage;
 use crate::domain::account::SavedAddress;
 use crate::domain::address::Address;
-use crate::error::AppError;
 use crate::pages::checkout::form_error;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn AddressesPage() -> impl IntoView {
-    crate::components::page_meta::private_page();
-    let addresses = Resource::new(|| (), |_| list_addresses());
-    view! {
-        <PageMeta title="Your addresses".into() description="The addresses saved in your account.".into()/>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors/> }>
-                {move || Suspend::new(async move {
-                    match addresses.await {
-                        Ok(list) => Ok(view! { <AddressBook list/> }.into_any()),
-                        Err(AppError::SignInRequired) => Ok(view! { <SignInFirst title="Your addresses"/> }.into_any()),
-                        Err(e) => Err(e),
-                    }
-                })}
-            </ErrorBoundary>
-        </Suspense>
+    SignedInPage {
+        title: "Your addresses",
+        description: "The addresses saved in your account.",
+        sign_in: " first.",
     }
+    .view(list_addresses, |list| view! { <AddressBook list/> })
 }
 
 fn one_line(a: &Address) -> String {

@@ -13,10 +13,10 @@ pub use reset::ResetPasswordPage;
 pub use settings::AccountSettingsPage;
 
 use crate::api::account::{get_account, SignIn, SignOut, SignUp};
-use crate::components::error_view::{ErrorTemplate, FormError};
+use crate::components::error_view::FormError;
 use crate::components::page_meta::PageMeta;
+use crate::components::signed_in::SignedInPage;
 use crate::domain::account::{AccountView, NewPassword};
-use crate::error::AppError;
 use crate::pages::checkout::form_error;
 use leptos::prelude::*;
 
@@ -92,33 +92,12 @@ pub fn SignUpPage() -> impl IntoView {
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    crate::components::page_meta::private_page();
-    let account = Resource::new(|| (), |_| get_account());
-    view! {
-        <PageMeta title="Your account".into() description="Your Bazaar account and orders.".into()/>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors/> }>
-                {move || Suspend::new(async move {
-                    match account.await {
-                        Ok(view) => Ok(view! { <AccountDetail account=view/> }.into_any()),
-                        Err(AppError::SignInRequired) => Ok(view! { <SignInFirst title="Your account"/> }.into_any()),
-                        Err(e) => Err(e),
-                    }
-                })}
-            </ErrorBoundary>
-        </Suspense>
+    SignedInPage {
+        title: "Your account",
+        description: "Your Bazaar account and orders.",
+        sign_in: " first.",
     }
-}
-
-/// What an account page shows to a visitor who is not signed in.
-#[component]
-pub(super) fn SignInFirst(title: &'static str) -> impl IntoView {
-    view! {
-        <div class="mx-auto max-w-md" data-testid="sign-in-first">
-            <h1 class="text-3xl font-bold tracking-tight">{title}</h1>
-            <p class="mt-4">"Please "<a href="/account/sign-in" class="underline">"sign in"</a>" first."</p>
-        </div>
-    }
+    .view(get_account, |account| view! { <AccountDetail account/> })
 }
 
 /// The account pages' links to one another.

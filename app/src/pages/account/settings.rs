@@ -1,33 +1,25 @@
 //! Changing the account's email or password; both ask for the current password.
 
-use super::{AccountNav, SignInFirst, BUTTON, INPUT};
+use super::{AccountNav, BUTTON, INPUT};
 use crate::api::account::{get_account, ChangeEmail, ChangePassword};
-use crate::components::error_view::{ErrorTemplate, FormError};
-use crate::components::page_meta::PageMeta;
+use crate::components::error_view::FormError;
+use crate::components::signed_in::SignedInPage;
 use crate::domain::account::NewPassword;
-use crate::error::AppError;
 use crate::pages::checkout::form_error;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn AccountSettingsPage() -> impl IntoView {
-    crate::components::page_meta::private_page();
-    let account = Resource::new(|| (), |_| get_account());
-    view! {
-        <PageMeta title="Email and password".into() description="Change your account's email or password.".into()/>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors/> }>
-                {move || Suspend::new(async move {
-                    match account.await {
-                        Ok(account) => Ok(view! { <Settings email=account.email/> }.into_any()),
-                        Err(AppError::SignInRequired) => Ok(view! { <SignInFirst title="Email and password"/> }.into_any()),
-                        Err(e) => Err(e),
-                    }
-                })}
-            </ErrorBoundary>
-        </Suspense>
+    SignedInPage {
+        title: "Email and password",
+        description: "Change your account's email or password.",
+        sign_in: " first.",
     }
+    .view(
+        get_account,
+        |account| view! { <Settings email=account.email/> },
+    )
 }
 
 #[component]

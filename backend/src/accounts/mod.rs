@@ -3,15 +3,22 @@
 //! sign-in (a token planted before sign-in never becomes signed in), idle and absolute expiry, sign-out here or
 //! everywhere. Orders placed while signed in belong to the account.
 
+mod credentials;
+
+pub use credentials::{
+    change_email, change_password, issue_reset, request_password_reset, reset_password,
+    reset_token_is_valid, IssuedReset,
+};
+
 use super::db::account as db;
-use super::jobs::{self, kind, NewJob};
 use super::limits::AccountAction;
-use super::{cart, internal, passwords, AppState};
+use super::{cart, passwords, AppState};
 use crate::domain::account::{AccountOrder, AccountView, NewPassword, Role};
 use crate::domain::email::Email;
 use crate::domain::money::Money;
 use crate::domain::order::OrderStatus;
 use crate::error::AppError;
+use crate::OrInternal;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -35,18 +42,18 @@ impl Session {
 }
 
 /// The Argon2id hash of a new password (on the blocking pool).
-async fn hash(password: &NewPassword) -> Result<String, AppError> {
+pub(super) async fn hash(password: &NewPassword) -> Result<String, AppError> {
     passwords::hash(password.expose())
         .await
-        .map_err(internal("hashing a password"))
+        .or_internal("hashing a password")
 }
 
-fn token_hash(token: &str) -> [u8; 32] {
+pub(super) fn token_hash(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
 /// 32 random bytes, URL-safe base64: the session cookie's value.
-fn new_token() -> String {
+pub(super) fn new_token() -> String {
     use base64::Engine;
     let mut bytes = [0u8; 32];
     bytes[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
@@ -54,7 +61,7 @@ fn new_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-async fn start_session(state: &AppState, customer_id: i64) -> Result<String, AppError> {
+pub(super) async fn start_session(state: &AppState, customer_id: i64) -> Result<String, AppError> {
     let token = new_token();
     let expires =
         chrono::Utc::now() + chrono::Duration::days(i64::from(state.config.session_max_days));
@@ -66,10 +73,10 @@ async fn start_session(state: &AppState, customer_id: i64) -> Result<String, App
         i64::from(state.config.session_idle_minutes) * 60,
     )
     .await
-    .map_err(internal("pruning ended sessions"))?;
+    .or_internal("pruning ended sessions")?;
     db::insert_session(&mut conn, &token_hash(&token), customer_id, expires)
         .await
-        .map_err(internal("starting a session"))?;
+        .or_internal("starting a session")?;
     Ok(token)
 }
 
@@ -90,7 +97,7 @@ pub async fn sign_up(
     let mut conn = state.conn("connecting for sign-up").await?;
     let Some(id) = db::insert(&mut conn, email.as_str(), &hash)
         .await
-        .map_err(internal("creating an account"))?
+        .or_internal("creating an account")?
     else {
         return Err(AppError::Conflict {
             message: "There is already an account with this email. Please sign in instead.".into(),
@@ -120,13 +127,13 @@ pub async fn sign_in(
             let mut conn = state.conn("connecting for sign-in").await?;
             db::by_email(&mut conn, email.as_str())
                 .await
-                .map_err(internal("finding an account"))?
+                .or_internal("finding an account")?
         }
         Err(_) => None,
     };
     let matches = passwords::verify(password, row.as_ref().map(|r| r.password_hash.as_str()))
         .await
-        .map_err(internal("checking a password"))?;
+        .or_internal("checking a password")?;
     let Some(row) = row.filter(|_| matches) else {
         return Err(AppError::SignInFailed);
     };
@@ -155,14 +162,14 @@ pub async fn current_on(
     let mut conn = pool
         .acquire()
         .await
-        .map_err(internal("connecting for a session"))?;
+        .or_internal("connecting for a session")?;
     let row = db::touch_session(
         &mut conn,
         &token_hash(token),
         i64::from(state.config.session_idle_minutes) * 60,
     )
     .await
-    .map_err(internal("reading a session"))?;
+    .or_internal("reading a session")?;
     Ok(row.map(|r| Session {
         customer_id: r.customer_id,
         email: r.email,
@@ -179,7 +186,7 @@ pub async fn sign_out(state: &AppState, token: &str) -> Result<(), AppError> {
     let mut conn = state.conn("connecting for sign-out").await?;
     db::delete_session(&mut conn, &token_hash(token))
         .await
-        .map_err(internal("ending a session"))
+        .or_internal("ending a session")
 }
 
 /// Ends every session of the account (a lost phone, a shared computer).
@@ -187,7 +194,7 @@ pub async fn sign_out_everywhere(state: &AppState, session: &Session) -> Result<
     let mut conn = state.conn("connecting for sign-out").await?;
     db::delete_sessions_of(&mut conn, session.customer_id)
         .await
-        .map_err(internal("ending sessions"))
+        .or_internal("ending sessions")
 }
 
 /// The account page: who is signed in and their orders, newest first.
@@ -195,7 +202,7 @@ pub async fn view(state: &AppState, session: &Session) -> Result<AccountView, Ap
     let mut conn = state.conn("connecting for an account").await?;
     let rows = db::orders_of(&mut conn, session.customer_id, 100)
         .await
-        .map_err(internal("listing orders"))?;
+        .or_internal("listing orders")?;
     let mut orders = Vec::with_capacity(rows.len());
     for r in rows {
         let currency = super::catalog::currency(&r.currency)?;
@@ -213,215 +220,6 @@ pub async fn view(state: &AppState, session: &Session) -> Result<AccountView, Ap
     })
 }
 
-fn reset_link_invalid() -> AppError {
-    AppError::invalid(
-        "token",
-        "This password-reset link is invalid or has expired. Please ask for a new one.",
-    )
-}
-
-/// Asks for a password-reset email. The same answer, after the same work, whether or not the email has an
-/// account: the job that sends the link finds out, later and out of band.
-#[tracing::instrument(skip_all)]
-pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(), AppError> {
-    let email = Email::parse(email)?;
-    state
-        .account_limits
-        .check(AccountAction::PasswordReset, email.as_str())?;
-    let mut conn = state.conn("connecting for a password reset").await?;
-    jobs::enqueue(
-        &mut conn,
-        &NewJob::new(
-            kind::PASSWORD_RESET,
-            serde_json::json!({ "email": email.as_str() }),
-        ),
-    )
-    .await
-    .map_err(internal("queueing a password-reset email"))?;
-    Ok(())
-}
-
-/// A reset link's secret and where to send it: made by the job, when `email` has an account.
-pub struct IssuedReset {
-    pub to: String,
-    pub token: String,
-    pub minutes: u32,
-}
-
-/// Stores a new single-use reset token for the account with `email`, if there is one.
-pub async fn issue_reset(state: &AppState, email: &str) -> Result<Option<IssuedReset>, AppError> {
-    let mut conn = state.conn("connecting for a password reset").await?;
-    let Some(row) = db::by_email(&mut conn, email)
-        .await
-        .map_err(internal("finding an account"))?
-    else {
-        return Ok(None);
-    };
-    db::prune_resets(&mut conn)
-        .await
-        .map_err(internal("pruning reset tokens"))?;
-    let token = new_token();
-    let minutes = state.config.password_reset_minutes;
-    let expires = chrono::Utc::now() + chrono::Duration::minutes(i64::from(minutes));
-    db::insert_reset(&mut conn, &token_hash(&token), row.customer_id, expires)
-        .await
-        .map_err(internal("storing a reset token"))?;
-    Ok(Some(IssuedReset {
-        to: row.email,
-        token,
-        minutes,
-    }))
-}
-
-/// Whether a reset link still works (for the page that asks for the new password).
-pub async fn reset_token_is_valid(state: &AppState, token: &str) -> Result<bool, AppError> {
-    if token.is_empty() || token.len() > 64 {
-        return Ok(false);
-    }
-    let mut conn = state.conn("connecting for a password reset").await?;
-    Ok(db::reset_owner(&mut conn, &token_hash(token))
-        .await
-        .map_err(internal("reading a reset token"))?
-        .is_some())
-}
-
-/// Sets a new password with a reset link's token, once: the token (and every other outstanding one of the
-/// account) is used up, every session of the account ends, and a new one starts here. Returns its token.
-#[tracing::instrument(skip_all)]
-pub async fn reset_password(
-    state: &AppState,
-    token: &str,
-    password: &str,
-) -> Result<String, AppError> {
-    let password = NewPassword::parse(password)?;
-    if !reset_token_is_valid(state, token).await? {
-        return Err(reset_link_invalid());
-    }
-    let hash = hash(&password).await?;
-    let mut tx = state.begin("starting a password reset").await?;
-    let customer_id = db::use_reset(&mut tx, &token_hash(token))
-        .await
-        .map_err(internal("using a reset token"))?
-        .ok_or_else(reset_link_invalid)?;
-    db::set_password(&mut tx, customer_id, &hash)
-        .await
-        .map_err(internal("saving a password"))?;
-    db::delete_sessions_of(&mut tx, customer_id)
-        .await
-        .map_err(internal("ending sessions"))?;
-    tx.commit()
-        .await
-        .map_err(internal("committing a password reset"))?;
-    tracing::info!(customer = customer_id, "password reset");
-    start_session(state, customer_id).await
-}
-
-/// Checks the signed-in account's current password (for changes that need it). `SignInFailed` when wrong.
-async fn confirm_password(
-    state: &AppState,
-    session: &Session,
-    password: &str,
-) -> Result<(), AppError> {
-    let mut conn = state.conn("connecting for an account").await?;
-    let row = db::by_id(&mut conn, session.customer_id)
-        .await
-        .map_err(internal("finding an account"))?;
-    drop(conn);
-    state
-        .account_limits
-        .check(AccountAction::SignIn, &session.email)?;
-    let matches = passwords::verify(password, row.as_ref().map(|r| r.password_hash.as_str()))
-        .await
-        .map_err(internal("checking a password"))?;
-    if matches {
-        Ok(())
-    } else {
-        Err(AppError::invalid(
-            "current_password",
-            "Your current password is not right.",
-        ))
-    }
-}
-
-/// Changes the password, given the current one. Every other session of the account ends; this one stays.
-#[tracing::instrument(skip_all, fields(customer = session.customer_id))]
-pub async fn change_password(
-    state: &AppState,
-    session: &Session,
-    this_session: &str,
-    current: &str,
-    new: &str,
-) -> Result<(), AppError> {
-    let new = NewPassword::parse(new)?;
-    confirm_password(state, session, current).await?;
-    let hash = hash(&new).await?;
-    let mut tx = state.begin("starting a password change").await?;
-    db::set_password(&mut tx, session.customer_id, &hash)
-        .await
-        .map_err(internal("saving a password"))?;
-    let ended = db::delete_other_sessions(&mut tx, session.customer_id, &token_hash(this_session))
-        .await
-        .map_err(internal("ending other sessions"))?;
-    notify(
-        &mut tx,
-        &session.email,
-        serde_json::json!({ "change": "password" }),
-    )
-    .await?;
-    tx.commit()
-        .await
-        .map_err(internal("committing a password change"))?;
-    tracing::info!(other_sessions_ended = ended, "password changed");
-    Ok(())
-}
-
-/// Changes the account's email, given the password.
-#[tracing::instrument(skip_all, fields(customer = session.customer_id))]
-pub async fn change_email(
-    state: &AppState,
-    session: &Session,
-    password: &str,
-    new_email: &str,
-) -> Result<(), AppError> {
-    let email = Email::parse(new_email)?;
-    confirm_password(state, session, password).await?;
-    let mut tx = state.begin("starting an email change").await?;
-    if !db::set_email(&mut tx, session.customer_id, email.as_str())
-        .await
-        .map_err(internal("changing an email"))?
-    {
-        return Err(AppError::invalid(
-            "email",
-            "Another account uses this email.",
-        ));
-    }
-    // To the old address: if someone else made the change, its owner hears of it where they still can.
-    notify(
-        &mut tx,
-        &session.email,
-        serde_json::json!({ "change": "email", "new_email": email.as_str() }),
-    )
-    .await?;
-    tx.commit()
-        .await
-        .map_err(internal("committing an email change"))?;
-    tracing::info!("email changed");
-    Ok(())
-}
-
-/// Queues a security notice to `to` about a change to the account (in the caller's transaction).
-async fn notify(
-    tx: &mut sqlx::PgConnection,
-    to: &str,
-    mut payload: serde_json::Value,
-) -> Result<(), AppError> {
-    payload["to"] = serde_json::Value::from(to);
-    jobs::enqueue(tx, &NewJob::new(kind::ACCOUNT_NOTICE, payload))
-        .await
-        .map_err(internal("queueing an account notice"))?;
-    Ok(())
-}
-
 /// Makes the account with `email` an admin, creating it with `password` when there is none. For the
 /// `server create-admin` command, which has a pool but no running shop. Returns whether an account was created.
 pub async fn create_admin(
@@ -433,14 +231,14 @@ pub async fn create_admin(
     let mut conn = pool
         .acquire()
         .await
-        .map_err(internal("connecting for an account"))?;
+        .or_internal("connecting for an account")?;
     if let Some(row) = db::by_email(&mut conn, email.as_str())
         .await
-        .map_err(internal("finding an account"))?
+        .or_internal("finding an account")?
     {
         db::set_role(&mut conn, row.customer_id, Role::Admin.as_db())
             .await
-            .map_err(internal("setting a role"))?;
+            .or_internal("setting a role")?;
         tracing::info!(customer = row.customer_id, "account made admin");
         return Ok(false);
     }
@@ -448,11 +246,11 @@ pub async fn create_admin(
     let hash = hash(&password).await?;
     let id = db::insert(&mut conn, email.as_str(), &hash)
         .await
-        .map_err(internal("creating an account"))?
+        .or_internal("creating an account")?
         .ok_or(AppError::Internal)?;
     db::set_role(&mut conn, id, Role::Admin.as_db())
         .await
-        .map_err(internal("setting a role"))?;
+        .or_internal("setting a role")?;
     tracing::info!(customer = id, "admin account created");
     Ok(true)
 }
@@ -470,7 +268,7 @@ pub async fn set_role(
     let mut conn = state.conn("connecting for an account").await?;
     let row = db::by_email(&mut conn, email.as_str())
         .await
-        .map_err(internal("finding an account"))?
+        .or_internal("finding an account")?
         .ok_or_else(|| AppError::invalid("email", "There is no account with this email."))?;
     if row.customer_id == session.customer_id && role != Role::Admin {
         return Err(AppError::invalid(
@@ -480,7 +278,7 @@ pub async fn set_role(
     }
     db::set_role(&mut conn, row.customer_id, role.as_db())
         .await
-        .map_err(internal("setting a role"))?;
+        .or_internal("setting a role")?;
     tracing::info!(
         customer = row.customer_id,
         role = role.as_db(),
