@@ -5,10 +5,34 @@ use std::net::SocketAddr;
 pub struct TestApp {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
+    /// The test's own pool, for arranging and checking rows.
     pub pool: PgPool,
     /// The app's state, for tests that drive a service directly (with a clock of their own).
     pub state: backend::AppState,
     _media: TempDir,
+    _running: StopOnDrop,
+}
+
+/// Stops the app's server and job worker when the test ends. Left running, the worker's LISTEN connection kept
+/// the test's pool from closing (sqlx waited 10 s, then gave up) and its database from being dropped.
+struct StopOnDrop(Vec<tokio::task::JoinHandle<()>>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
+        }
+    }
+}
+
+/// A pool of the app's own on the test's database, sized like production's. The pool `#[sqlx::test]` hands a
+/// test has five connections, borrowed from a master pool that every running test shares: too few for a page
+/// that reads several things at once while the job worker holds its LISTEN connection and claims jobs.
+fn app_pool(test_pool: &PgPool, max: u32) -> PgPool {
+    sqlx::postgres::PgPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(std::time::Duration::from_secs(10))
+        .connect_lazy_with((*test_pool.connect_options()).clone())
 }
 
 pub const STRIPE_PUBLISHABLE_KEY: &str = "pk_test_bazaar";
@@ -183,11 +207,13 @@ pub async fn spawn_app_with(pool: PgPool, settings: &[(&str, &str)]) -> TestApp 
         .output_name("bazaar")
         .site_root("target/site")
         .build();
-    let state =
-        server::startup::state_from_pools(pool.clone(), pool.clone(), &config).expect("test state");
+    let primary = app_pool(&pool, 16);
+    let mut state =
+        server::startup::state_from_pools(primary.clone(), primary, &config).expect("test state");
+    state.checkout_pool = app_pool(&pool, 8);
     // Background jobs run as they do in `serve`: in the app's process.
     let worker = server::startup::job_worker(&config, state.clone()).expect("job worker");
-    tokio::spawn(async move {
+    let worker = tokio::spawn(async move {
         if let Err(e) = worker.run(std::future::pending()).await {
             panic!("job worker stopped: {e}");
         }
@@ -197,7 +223,7 @@ pub async fn spawn_app_with(pool: PgPool, settings: &[(&str, &str)]) -> TestApp 
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
+    let server = tokio::spawn(async move {
         axum::serve(
             listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
@@ -218,6 +244,7 @@ pub async fn spawn_app_with(pool: PgPool, settings: &[(&str, &str)]) -> TestApp 
         pool,
         state,
         _media: media,
+        _running: StopOnDrop(vec![server, worker]),
     }
 }
 

@@ -14,7 +14,7 @@ async fn health_and_readiness(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn readiness_fails_when_the_database_is_gone(pool: PgPool) {
     let app = spawn_app(pool).await;
-    app.pool.close().await;
+    app.state.pool.close().await;
     let ready = app.get("/readyz").await;
     assert_eq!(ready.status(), 503);
     // Liveness does not depend on the database.
