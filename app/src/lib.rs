@@ -23,7 +23,7 @@ use pages::account::{
     AccountPage, AccountSettingsPage, AddressesPage, ForgotPasswordPage, ResetPasswordPage,
     SignInPage, SignUpPage,
 };
-use pages::admin::{AdminHome, AdminLayout};
+use pages::admin::{AdminHome, AdminLayout, AdminOrderPage, AuditPage, OrdersPage, StockPage};
 use pages::checkout::{contact::CheckoutPage, review::ReviewPage, shipping::ShippingPage};
 use pages::{
     cart::CartPage, category::CategoryPage, home::HomePage, order::OrderPage, product::ProductPage,
@@ -91,6 +91,10 @@ fn Storefront() -> impl IntoView {
                 // The admin area: every page under /admin renders inside the guarded layout.
                 <ParentRoute path=StaticSegment("admin") view=AdminLayout ssr=SsrMode::Async>
                     <Route path=StaticSegment("") view=AdminHome/>
+                    <Route path=StaticSegment("orders") view=OrdersPage/>
+                    <Route path=(StaticSegment("orders"), ParamSegment("number")) view=AdminOrderPage/>
+                    <Route path=StaticSegment("stock") view=StockPage/>
+                    <Route path=StaticSegment("audit") view=AuditPage/>
                 </ParentRoute>
             </Routes>
         </main>

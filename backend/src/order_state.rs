@@ -11,6 +11,23 @@ use crate::error::AppError;
 use crate::OrInternal;
 use sqlx::PgConnection;
 
+/// Why an order moves, and who moved it: staff, or nobody (the shopper, the payment provider, a job).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Cause<'a> {
+    pub note: Option<&'a str>,
+    /// The staff account that acted.
+    pub actor: Option<i64>,
+}
+
+impl<'a> Cause<'a> {
+    pub fn note(note: &'a str) -> Self {
+        Cause {
+            note: Some(note),
+            actor: None,
+        }
+    }
+}
+
 /// Moves an order to `next` if its state machine allows it, with the stock following: payment sells the
 /// reserved stock; cancelling releases it (or, once sold, puts it back); a full refund of goods that never
 /// shipped puts them back too. A cancelled order's discount use no longer counts.
@@ -22,7 +39,8 @@ pub async fn transition(
     note: Option<&str>,
 ) -> Result<OrderStatus, AppError> {
     let mut tx = state.begin("starting order change").await?;
-    let next = transition_on(&mut tx, order_id, next, note).await?;
+    let cause = Cause { note, actor: None };
+    let next = transition_on(&mut tx, order_id, next, cause).await?;
     tx.commit().await.or_internal("committing order change")?;
     Ok(next)
 }
@@ -32,7 +50,7 @@ pub async fn transition_on(
     conn: &mut PgConnection,
     order_id: i64,
     next: OrderStatus,
-    note: Option<&str>,
+    cause: Cause<'_>,
 ) -> Result<OrderStatus, AppError> {
     let row = db::lock(conn, order_id)
         .await
@@ -40,10 +58,17 @@ pub async fn transition_on(
         .ok_or(AppError::NotFound)?;
     let current = OrderStatus::from_db(&row.status).ok_or(AppError::Internal)?;
     let next = current.to(next)?;
-    apply(conn, &row, current, next).await?;
-    db::insert_event(conn, order_id, Some(current.as_db()), next.as_db(), note)
-        .await
-        .or_internal("recording order event")?;
+    apply(conn, &row, current, next, cause.actor).await?;
+    db::insert_event(
+        conn,
+        order_id,
+        Some(current.as_db()),
+        next.as_db(),
+        cause.note,
+        cause.actor,
+    )
+    .await
+    .or_internal("recording order event")?;
     // The shopper hears of it by email, sent by a job that exists only if this change commits.
     let message = match next {
         OrderStatus::Paid => Some(kind::ORDER_PAID),
@@ -67,6 +92,7 @@ async fn apply(
     row: &db::OrderRow,
     current: OrderStatus,
     next: OrderStatus,
+    actor: Option<i64>,
 ) -> Result<(), AppError> {
     let id = row.customer_order_id;
     if next == OrderStatus::Paid {
@@ -78,7 +104,9 @@ async fn apply(
             .await
             .or_internal("releasing stock")?;
         if !released && row.stock_state == StockState::Sold.as_db() {
-            db::restock(conn, id).await.or_internal("restocking")?;
+            db::restock(conn, id, actor)
+                .await
+                .or_internal("restocking")?;
         }
     }
     if next == OrderStatus::Cancelled {

@@ -9,6 +9,7 @@ use crate::domain::checkout::{
 };
 use crate::domain::money::Money;
 use crate::domain::order::{OrderStatus, StockState};
+use crate::domain::shipment::Shipment;
 use crate::error::AppError;
 use crate::OrInternal;
 use sqlx::PgConnection;
@@ -62,7 +63,7 @@ async fn find_on(
         .ok_or(AppError::NotFound)
 }
 
-async fn to_view(
+pub(crate) async fn to_view(
     conn: &mut PgConnection,
     keys: &DataKeys,
     row: db::OrderRow,
@@ -119,6 +120,18 @@ async fn to_view(
         placed_at: row.created_at.to_rfc3339(),
         payment,
         card,
+        pay_by: (status == OrderStatus::AwaitingPayment
+            && row.stock_state == StockState::Reserved.as_db())
+        .then(|| row.reserved_until.map(|t| t.to_rfc3339()))
+        .flatten(),
+        shipment: match (row.carrier, row.tracking_number, row.tracking_url) {
+            (Some(carrier), Some(tracking_number), Some(tracking_url)) => Some(Shipment {
+                carrier,
+                tracking_number,
+                tracking_url,
+            }),
+            _ => None,
+        },
     })
 }
 
@@ -180,7 +193,7 @@ pub async fn expire_one(
         &mut tx,
         id,
         OrderStatus::Cancelled,
-        Some("payment not received in time"),
+        super::order_state::Cause::note("payment not received in time"),
     )
     .await?;
     tx.commit().await.or_internal("committing expiry")?;

@@ -15,6 +15,8 @@ pub struct ShopConfig {
     pub prices_include_tax: bool,
     /// How long a card order holds its stock while the shopper pays.
     pub reservation_minutes: u32,
+    /// How long an unpaid bank-transfer (manual) order holds its stock before it is cancelled.
+    pub manual_payment_days: u32,
     /// A session ends after this long without a request…
     pub session_idle_minutes: u32,
     /// …and this long after sign-in, whatever the activity.
@@ -31,6 +33,7 @@ impl Default for ShopConfig {
             shop_name: "Bazaar".into(),
             prices_include_tax: true,
             reservation_minutes: 15,
+            manual_payment_days: 7,
             session_idle_minutes: 60 * 24 * 7,
             session_max_days: 30,
             password_reset_minutes: 60,

@@ -51,7 +51,15 @@ fn OrderDetail(order: OrderView, key: String) -> impl IntoView {
         {(awaiting && order.payment_method == PaymentMethod::Manual).then(|| view! {
             <p class="mt-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900" data-testid="payment-instructions">
                 {format!("Please pay {} by bank transfer quoting {} as the reference, or pay the courier on delivery. ", order.totals.total, order.number)}
-                "Your items are held for you; we ship once the payment is recorded."
+                "Your items are held for you"
+                {order.pay_by.as_deref().and_then(|t| t.get(..10)).map(|day| format!(" until {day}; unpaid by then, the order is cancelled"))}
+                "; we ship once the payment is recorded."
+            </p>
+        })}
+        {order.shipment.clone().map(|s| view! {
+            <p class="mt-4 rounded-md bg-emerald-50 p-3 text-sm text-emerald-900" data-testid="shipment">
+                {format!("On its way with {}, tracking number {}. ", s.carrier, s.tracking_number)}
+                <a class="underline" href=s.tracking_url rel="noopener noreferrer">"Track your parcel"</a>
             </p>
         })}
         {card_paid.then(|| view! {

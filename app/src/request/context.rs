@@ -29,6 +29,22 @@ pub async fn signed_in(state: &AppState) -> Result<backend::accounts::Session, A
     session(state).await?.ok_or(AppError::SignInRequired)
 }
 
+/// The signed-in staff member or admin acting in the admin area, with this request's id for the audit log:
+/// `SignInRequired` for visitors and `Forbidden` for customers before any input is read. Whether an action
+/// needs an admin, its service decides.
+pub async fn staff(state: &AppState) -> Result<backend::admin::Staff, AppError> {
+    let session = signed_in(state).await?;
+    session.require(crate::domain::account::Role::Staff)?;
+    let request_id = headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.chars().take(100).collect());
+    Ok(backend::admin::Staff {
+        session,
+        request_id,
+    })
+}
+
 /// A form checkbox's value: ticked when sent as `true` or as the browser's default `on`.
 pub fn checked(value: Option<&str>) -> bool {
     matches!(value, Some("true" | "on"))

@@ -254,35 +254,3 @@ pub async fn create_admin(
     tracing::info!(customer = id, "admin account created");
     Ok(true)
 }
-
-/// Gives the account with `email` a role: admins only.
-#[tracing::instrument(skip_all, fields(by = session.customer_id))]
-pub async fn set_role(
-    state: &AppState,
-    session: &Session,
-    email: &str,
-    role: Role,
-) -> Result<(), AppError> {
-    session.require(Role::Admin)?;
-    let email = Email::parse(email)?;
-    let mut conn = state.conn("connecting for an account").await?;
-    let row = db::by_email(&mut conn, email.as_str())
-        .await
-        .or_internal("finding an account")?
-        .ok_or_else(|| AppError::invalid("email", "There is no account with this email."))?;
-    if row.customer_id == session.customer_id && role != Role::Admin {
-        return Err(AppError::invalid(
-            "role",
-            "You cannot take away your own admin role; ask another admin.",
-        ));
-    }
-    db::set_role(&mut conn, row.customer_id, role.as_db())
-        .await
-        .or_internal("setting a role")?;
-    tracing::info!(
-        customer = row.customer_id,
-        role = role.as_db(),
-        "role changed"
-    );
-    Ok(())
-}

@@ -276,13 +276,9 @@ async fn write_order(
             shipping_minor: totals.shipping.minor,
             tax_minor: totals.tax.minor,
             total_minor: totals.total.minor,
-            // Card payments hold stock for a while; a manual order holds it until it is paid or cancelled.
-            reserve_minutes: match request.payment {
-                PaymentMethod::Card => {
-                    Some(i32::try_from(state.config.reservation_minutes).unwrap_or(15))
-                }
-                PaymentMethod::Manual => None,
-            },
+            // Card payments hold stock for minutes; a bank transfer for days. Unpaid by then, the order is
+            // cancelled and its stock released, so nobody can hoard a product by placing orders.
+            reserve_minutes: i32::try_from(hold_minutes(state, request.payment)).unwrap_or(15),
         },
     )
     .await
@@ -309,6 +305,7 @@ async fn write_order(
         order_id,
         None,
         OrderStatus::AwaitingPayment.as_db(),
+        None,
         None,
     )
     .await
@@ -337,22 +334,28 @@ async fn queue_jobs(
     )
     .await
     .or_internal("queueing confirmation")?;
-    if payment == PaymentMethod::Card {
-        let expire_key = format!("{}:{order_id}", kind::RESERVATION_EXPIRE);
-        let due = now
-            + chrono::Duration::minutes(i64::from(state.config.reservation_minutes))
-            + chrono::Duration::seconds(1);
-        jobs::enqueue(
-            conn,
-            &NewJob::new(kind::RESERVATION_EXPIRE, payload)
-                .dedupe(&expire_key)
-                .at(due)
-                .attempts(25),
-        )
-        .await
-        .or_internal("queueing reservation expiry")?;
-    }
+    let expire_key = format!("{}:{order_id}", kind::RESERVATION_EXPIRE);
+    let due = now
+        + chrono::Duration::minutes(i64::from(hold_minutes(state, payment)))
+        + chrono::Duration::seconds(1);
+    jobs::enqueue(
+        conn,
+        &NewJob::new(kind::RESERVATION_EXPIRE, payload)
+            .dedupe(&expire_key)
+            .at(due)
+            .attempts(25),
+    )
+    .await
+    .or_internal("queueing reservation expiry")?;
     Ok(())
+}
+
+/// How long an unpaid order of this payment method holds its stock.
+fn hold_minutes(state: &AppState, payment: PaymentMethod) -> u32 {
+    match payment {
+        PaymentMethod::Card => state.config.reservation_minutes,
+        PaymentMethod::Manual => state.config.manual_payment_days * 24 * 60,
+    }
 }
 
 /// The secret of an order's link: 32 random bytes, base64url.

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod address;
 pub mod admin;
+pub mod audit;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
@@ -11,3 +12,4 @@ pub mod job;
 pub mod order;
 pub mod payment;
 pub mod sealing;
+pub mod stock;

@@ -45,7 +45,7 @@ pub struct NewOrder<'a> {
     pub shipping_minor: i64,
     pub tax_minor: i64,
     pub total_minor: i64,
-    pub reserve_minutes: Option<i32>,
+    pub reserve_minutes: i32,
 }
 
 pub async fn insert(conn: &mut PgConnection, o: &NewOrder<'_>) -> sqlx::Result<i64> {
@@ -122,14 +122,16 @@ pub async fn insert_event(
     from: Option<&str>,
     to: &str,
     note: Option<&str>,
+    actor: Option<i64>,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "insert into order_event (customer_order_id, from_status, to_status, note)
-         values ($1, $2::text::order_status, $3::text::order_status, $4)",
+        "insert into order_event (customer_order_id, from_status, to_status, note, actor_id)
+         values ($1, $2::text::order_status, $3::text::order_status, $4, $5)",
         order_id,
         from,
         to,
-        note
+        note,
+        actor
     )
     .execute(conn)
     .await?;
@@ -177,6 +179,11 @@ pub struct OrderRow {
     pub stock_state: String,
     pub reserved_until: Option<chrono::DateTime<chrono::Utc>>,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    pub carrier: Option<String>,
+    pub tracking_number: Option<String>,
+    pub tracking_url: Option<String>,
+    pub customer_id: Option<i64>,
+    pub refunded_minor: i64,
 }
 
 /// `query_as!` for one order, with the given `where` clause and arguments.
@@ -189,7 +196,8 @@ macro_rules! select_order {
                       shipping_address_enc,
                       shipping_method, currency as "currency!", tax_inclusive, subtotal_minor,
                       discount_code::text, discount_minor, shipping_minor, tax_minor, total_minor, stock_state,
-                      reserved_until, created_at
+                      reserved_until, created_at, carrier, tracking_number, tracking_url, customer_id,
+                      refunded_minor
                from customer_order "# + $where,
             $($arg),*
         )
@@ -296,7 +304,8 @@ pub async fn set_status(conn: &mut PgConnection, order_id: i64, status: &str) ->
     Ok(())
 }
 
-/// Gives the order's held stock back (`released`) or takes it off the shelf (`sold`); once per order.
+/// Gives the order's held stock back (`released`) or takes it off the shelf (`sold`, a movement in the stock
+/// ledger per variant); once per order.
 pub async fn settle_stock(
     conn: &mut PgConnection,
     order_id: i64,
@@ -315,12 +324,16 @@ pub async fn settle_stock(
     }
     // Variants in a stable order, so two settlements never wait on each other in a cycle.
     sqlx::query!(
-        "update variant v
-         set reserved = v.reserved - l.qty,
-             stock_on_hand = v.stock_on_hand - case when $2 then l.qty else 0 end
-         from (select variant_id, sum(quantity)::int as qty from order_line
-               where customer_order_id = $1 and variant_id is not null group by variant_id) l
-         where v.variant_id = l.variant_id",
+        "with moved as (
+           update variant v
+           set reserved = v.reserved - l.qty,
+               stock_on_hand = v.stock_on_hand - case when $2 then l.qty else 0 end
+           from (select variant_id, sum(quantity)::int as qty from order_line
+                 where customer_order_id = $1 and variant_id is not null group by variant_id) l
+           where v.variant_id = l.variant_id
+           returning v.variant_id, l.qty)
+         insert into stock_movement (variant_id, delta, reason, customer_order_id)
+         select variant_id, -qty, 'sold', $1 from moved where $2",
         order_id,
         sold
     )
@@ -329,14 +342,24 @@ pub async fn settle_stock(
     Ok(true)
 }
 
-/// Puts sold stock back on the shelf (a cancelled or refunded order whose goods never left).
-pub async fn restock(conn: &mut PgConnection, order_id: i64) -> sqlx::Result<()> {
+/// Puts sold stock back on the shelf (a cancelled or refunded order whose goods never left), in the ledger as
+/// `released` by `actor`.
+pub async fn restock(
+    conn: &mut PgConnection,
+    order_id: i64,
+    actor: Option<i64>,
+) -> sqlx::Result<()> {
     sqlx::query!(
-        "update variant v set stock_on_hand = v.stock_on_hand + l.qty
-         from (select variant_id, sum(quantity)::int as qty from order_line
-               where customer_order_id = $1 and variant_id is not null group by variant_id) l
-         where v.variant_id = l.variant_id",
-        order_id
+        "with moved as (
+           update variant v set stock_on_hand = v.stock_on_hand + l.qty
+           from (select variant_id, sum(quantity)::int as qty from order_line
+                 where customer_order_id = $1 and variant_id is not null group by variant_id) l
+           where v.variant_id = l.variant_id
+           returning v.variant_id, l.qty)
+         insert into stock_movement (variant_id, delta, reason, customer_order_id, actor_id)
+         select variant_id, qty, 'released', $1, $2 from moved",
+        order_id,
+        actor
     )
     .execute(&mut *conn)
     .await?;
@@ -371,6 +394,27 @@ pub async fn expired(
     )
     .fetch_all(conn)
     .await
+}
+
+/// Records the parcel of an order being shipped.
+pub async fn set_shipment(
+    conn: &mut PgConnection,
+    order_id: i64,
+    carrier: &str,
+    tracking_number: &str,
+    tracking_url: &str,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update customer_order set carrier = $2, tracking_number = $3, tracking_url = $4, shipped_at = now()
+         where customer_order_id = $1",
+        order_id,
+        carrier,
+        tracking_number,
+        tracking_url
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 pub async fn discount_id_of(conn: &mut PgConnection, order_id: i64) -> sqlx::Result<Option<i64>> {

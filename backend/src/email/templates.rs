@@ -25,8 +25,15 @@ impl OrderMessage {
         match self {
             OrderMessage::Placed => match order.payment_method {
                 crate::domain::checkout::PaymentMethod::Manual => format!(
-                    "Thank you for your order. Please pay {} by bank transfer, quoting {}; we ship once it arrives.",
-                    order.totals.total, order.number
+                    "Thank you for your order. Please pay {} by bank transfer, quoting {}; we ship once it arrives.{}",
+                    order.totals.total,
+                    order.number,
+                    order
+                        .pay_by
+                        .as_deref()
+                        .and_then(|t| t.get(..10))
+                        .map(|day| format!(" We hold your items until {day}; unpaid by then, the order is cancelled."))
+                        .unwrap_or_default()
                 ),
                 crate::domain::checkout::PaymentMethod::Card => {
                     "Thank you for your order. We will let you know as soon as your payment is confirmed.".into()
@@ -120,8 +127,23 @@ pub fn order(kind: OrderMessage, shop: &str, order: &OrderView, link: &str) -> E
     for (label, value) in &totals {
         text.push_str(&format!("{label}: {value}\n"));
     }
+    let tracking = order.shipment.as_ref().map(|s| {
+        (
+            format!(
+                "Track your parcel ({} {}): {}\n\n",
+                s.carrier, s.tracking_number, s.tracking_url
+            ),
+            format!(
+                "<p>Track your parcel ({} {}): <a href=\"{url}\">{url}</a></p>",
+                escape(&s.carrier),
+                escape(&s.tracking_number),
+                url = escape(&s.tracking_url)
+            ),
+        )
+    });
+    let (tracking_text, tracking_html) = tracking.unwrap_or_default();
     text.push_str(&format!(
-        "\nShipping to:\n{}\nBy: {}\n\nSee your order: {link}\n\n{shop}\n",
+        "\nShipping to:\n{}\nBy: {}\n\n{tracking_text}See your order: {link}\n\n{shop}\n",
         address.join("\n"),
         order.shipping_method
     ));
@@ -154,7 +176,7 @@ pub fn order(kind: OrderMessage, shop: &str, order: &OrderView, link: &str) -> E
          <h1>Order {number}</h1><p>{lead}</p>\
          <table cellpadding=\"4\"><thead><tr><th align=\"left\">Item</th><th align=\"left\">SKU</th>\
          <th>Qty</th><th>Total</th></tr></thead><tbody>{rows}</tbody><tfoot>{total_rows}</tfoot></table>\
-         <p>Shipping to:<br>{address}<br>By: {method}</p>\
+         <p>Shipping to:<br>{address}<br>By: {method}</p>{tracking_html}\
          <p><a href=\"{link}\">See your order</a></p><p>{shop}</p></body></html>",
         number = escape(&order.number),
         lead = escape(&lead),

@@ -92,6 +92,7 @@ async fn amount_mismatch(
         None,
         OrderStatus::AwaitingPayment.as_db(),
         Some("payment amount mismatch: not marked paid"),
+        None,
     )
     .await
     .or_internal("recording mismatch")?;
@@ -110,7 +111,7 @@ async fn mark_paid(
         conn,
         payment.customer_order_id,
         OrderStatus::Paid,
-        Some(&note),
+        crate::order_state::Cause::note(&note),
     )
     .await
     {

@@ -214,6 +214,10 @@ pub struct OrderView {
     pub payment: Option<PaymentState>,
     /// What the browser needs to take a card payment for this order, while it still can be paid by card.
     pub card: Option<CardSetup>,
+    /// Until when an unpaid order holds its stock (RFC 3339); after it, the order is cancelled.
+    pub pay_by: Option<String>,
+    /// The parcel, once shipped.
+    pub shipment: Option<super::shipment::Shipment>,
 }
 
 /// The latest card payment attempt of an order, as its owner may see it.

@@ -12,6 +12,7 @@ pub mod listing;
 pub mod money;
 pub mod order;
 pub mod quantity;
+pub mod shipment;
 pub mod sku;
 pub mod slug;
 
@@ -67,6 +68,12 @@ pub enum DomainError {
     PasswordLength { min: usize, max: usize },
     #[error("That password is too easy to guess; please choose another.")]
     PasswordCommon,
+    /// A field refused for a reason of its own, in words for people.
+    #[error("{message}")]
+    Field {
+        field: &'static str,
+        message: &'static str,
+    },
 }
 
 impl DomainError {
@@ -84,7 +91,9 @@ impl DomainError {
             DomainError::Email => "email",
             DomainError::Country => "country",
             DomainError::PostalCode { .. } => "postal_code",
-            DomainError::Required { field } | DomainError::TooLong { field, .. } => field,
+            DomainError::Required { field }
+            | DomainError::TooLong { field, .. }
+            | DomainError::Field { field, .. } => field,
             DomainError::Phone => "phone",
             DomainError::Transition { .. } => "status",
             DomainError::DiscountNotStarted

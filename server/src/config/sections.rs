@@ -44,6 +44,16 @@ pub fn reservation_minutes(env: &Env) -> Result<u32, ConfigError> {
     }
 }
 
+pub fn manual_payment_days(env: &Env) -> Result<u32, ConfigError> {
+    match env.or("BAZAAR_MANUAL_PAYMENT_DAYS", 7u32)? {
+        d if (1..=90).contains(&d) => Ok(d),
+        _ => Err(invalid(
+            "BAZAAR_MANUAL_PAYMENT_DAYS",
+            "must be between 1 and 90",
+        )),
+    }
+}
+
 /// HTTPS served here: both files, or neither.
 pub fn tls(env: &Env) -> Result<Option<Tls>, ConfigError> {
     match (env.text("BAZAAR_TLS_CERT"), env.text("BAZAAR_TLS_KEY")) {

@@ -113,11 +113,15 @@ async fn insert_batch(
     .execute(&mut *tx)
     .await?;
     sqlx::query!(
-        "insert into variant (product_id, sku, options, price_minor, currency, stock_on_hand, position)
-         select p.product_id, u.sku, u.options, u.price, 'EUR', u.stock, u.position
-         from unnest($1::text[], $2::text[], $3::jsonb[], $4::bigint[], $5::int[], $6::int[])
-              as u(slug, sku, options, price, stock, position)
-         join product p on p.slug = u.slug",
+        "with added as (
+           insert into variant (product_id, sku, options, price_minor, currency, stock_on_hand, position)
+           select p.product_id, u.sku, u.options, u.price, 'EUR', u.stock, u.position
+           from unnest($1::text[], $2::text[], $3::jsonb[], $4::bigint[], $5::int[], $6::int[])
+                as u(slug, sku, options, price, stock, position)
+           join product p on p.slug = u.slug
+           returning variant_id, stock_on_hand)
+         insert into stock_movement (variant_id, delta, reason, note)
+         select variant_id, stock_on_hand, 'received', 'generated catalog' from added where stock_on_hand > 0",
         &v_slug,
         &v_sku,
         &v_options,

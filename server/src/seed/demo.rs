@@ -386,8 +386,12 @@ pub async fn load(pool: &PgPool, media_dir: &Path) -> Result<Summary, BoxError> 
                 .map(|(k, val)| (k.clone(), serde_json::Value::String(val.clone())))
                 .collect();
             sqlx::query!(
-                "insert into variant (product_id, sku, options, price_minor, compare_at_minor, currency, stock_on_hand, position)
-                 values ($1, $2, $3, $4, $5, 'EUR', $6, $7)",
+                "with added as (
+                   insert into variant (product_id, sku, options, price_minor, compare_at_minor, currency, stock_on_hand, position)
+                   values ($1, $2, $3, $4, $5, 'EUR', $6, $7)
+                   returning variant_id, stock_on_hand)
+                 insert into stock_movement (variant_id, delta, reason, note)
+                 select variant_id, stock_on_hand, 'received', 'demo catalog' from added where stock_on_hand > 0",
                 product_id,
                 v.sku,
                 serde_json::Value::Object(options),

@@ -647,7 +647,7 @@ async fn sign_in_attempts_are_limited_per_account_whatever_the_address(pool: PgP
     );
 }
 
-async fn role(app: &TestApp, email: &str, role: &str) {
+pub async fn role(app: &TestApp, email: &str, role: &str) {
     sqlx::query("update customer set role = $2::customer_role where email = $1")
         .bind(email)
         .bind(role)

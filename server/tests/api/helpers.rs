@@ -280,7 +280,14 @@ impl TestApp {
     }
 
     pub async fn set_stock(&self, sku: &str, stock: i32) {
-        sqlx::query("update variant set stock_on_hand = $2 where sku = $1")
+        // Through the stock ledger, as every change of stock on hand goes.
+        sqlx::query(
+            "with old as (select variant_id, stock_on_hand from variant where sku = $1 for update),
+                  moved as (update variant v set stock_on_hand = $2 from old
+                            where v.variant_id = old.variant_id returning v.variant_id, $2 - old.stock_on_hand as delta)
+             insert into stock_movement (variant_id, delta, reason, note)
+             select variant_id, delta, 'correction', 'test' from moved where delta <> 0",
+        )
             .bind(sku)
             .bind(stock)
             .execute(&self.pool)

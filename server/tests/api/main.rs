@@ -2,6 +2,7 @@
 
 mod account_security;
 mod accounts;
+mod admin;
 mod cart;
 mod catalog;
 mod checkout;

@@ -173,8 +173,10 @@ async fn one_key_sent_three_times_makes_one_order_and_one_payment(pool: PgPool) 
     let mut numbers = Vec::new();
     for _ in 0..3 {
         let r = shopper.place_with(&key, &fp, "card", &token).await;
-        assert!(r.status().is_success());
-        numbers.push(r.json::<Value>().await.unwrap()["number"].clone());
+        let status = r.status();
+        let body = r.text().await.unwrap();
+        assert!(status.is_success(), "{status} {body}");
+        numbers.push(serde_json::from_str::<Value>(&body).unwrap()["number"].clone());
     }
     assert!(numbers.windows(2).all(|w| w[0] == w[1]));
 
@@ -185,8 +187,10 @@ async fn one_key_sent_three_times_makes_one_order_and_one_payment(pool: PgPool) 
     let results = join_all((0..3).map(|_| other.place_with(&key, &fp, "card", &token))).await;
     let mut numbers = Vec::new();
     for r in results {
-        assert!(r.status().is_success());
-        numbers.push(r.json::<Value>().await.unwrap()["number"].clone());
+        let status = r.status();
+        let body = r.text().await.unwrap();
+        assert!(status.is_success(), "{status} {body}");
+        numbers.push(serde_json::from_str::<Value>(&body).unwrap()["number"].clone());
     }
     assert!(numbers.windows(2).all(|w| w[0] == w[1]));
 

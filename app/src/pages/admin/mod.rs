@@ -1,8 +1,20 @@
 //! The admin area: a route group under `/admin`, guarded on the server. Its layout asks the server who is signed
 //! in; visitors are sent to sign in, customers get a 403, and staff and admins see the area. The guard on the
-//! page is a courtesy: each server function of the area checks the role again in its service.
+//! page is a courtesy: each server function of the area checks the role again in its service. Its pages are
+//! plain server-rendered HTML with forms: they work without JavaScript and add nothing to the shop's bundle.
+
+mod audit;
+mod order;
+mod orders;
+mod stock;
+
+pub use audit::AuditPage;
+pub use order::AdminOrderPage;
+pub use orders::OrdersPage;
+pub use stock::StockPage;
 
 use crate::api::admin::{get_admin_overview, SetAccountRole};
+use crate::components::error_view::ErrorTemplate;
 use crate::components::error_view::FormError;
 use crate::components::signed_in::SignedInPage;
 use crate::domain::account::Role;
@@ -20,11 +32,18 @@ pub fn AdminLayout() -> impl IntoView {
         sign_in: " with a staff account.",
     }
     .view(get_admin_overview, |overview| {
+        let is_admin = overview.role == Role::Admin;
         provide_context(overview);
         view! {
             <div data-testid="admin-area">
-                <p class="text-sm uppercase tracking-wide text-stone-500">"Admin"</p>
-                <Outlet/>
+                <nav aria-label="Admin" class="flex flex-wrap items-center gap-4 border-b border-stone-200 pb-3 text-sm">
+                    <span class="uppercase tracking-wide text-stone-500">"Admin"</span>
+                    <a href="/admin" class="hover:underline">"Overview"</a>
+                    <a href="/admin/orders" class="hover:underline">"Orders"</a>
+                    <a href="/admin/stock" class="hover:underline">"Stock"</a>
+                    {is_admin.then(|| view! { <a href="/admin/audit" class="hover:underline">"Audit log"</a> })}
+                </nav>
+                <div class="mt-6"><Outlet/></div>
             </div>
         }
     })
@@ -89,4 +108,48 @@ fn Roles() -> impl IntoView {
             </ActionForm>
         </section>
     }
+}
+
+/// Classes the admin area's forms share.
+pub(crate) const INPUT: &str = "mt-1 w-full rounded-md border border-stone-300 px-3 py-2";
+pub(crate) const BUTTON: &str =
+    "rounded-md bg-stone-900 px-4 py-2 font-medium text-white hover:bg-stone-700";
+
+/// An admin page's data: loading, then `show`, or the error page (with its status).
+pub(crate) fn loaded<T, V>(
+    data: Resource<Result<T, crate::error::AppError>>,
+    show: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors/> }>
+                {move || {
+                    let show = show.clone();
+                    Suspend::new(async move { data.await.map(|d| show(d).into_any()) })
+                }}
+            </ErrorBoundary>
+        </Suspense>
+    }
+}
+
+/// A timestamp as staff read it: `2026-12-01 14:05` (UTC).
+pub(crate) fn when(rfc3339: &str) -> String {
+    let t = rfc3339.get(..16).unwrap_or(rfc3339);
+    format!("{} UTC", t.replace('T', " "))
+}
+
+/// A query-string value, percent-encoded.
+pub(crate) fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

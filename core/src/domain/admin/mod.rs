@@ -1,0 +1,109 @@
+//! What the admin area shows and the input its forms send: the start page, orders, stock and the audit log.
+
+pub mod audit;
+pub mod orders;
+pub mod stock;
+
+use super::DomainError;
+use serde::{Deserialize, Serialize};
+
+/// The shop at a glance: the work waiting for staff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminOverview {
+    /// Who is looking, and as what.
+    pub email: String,
+    pub role: super::account::Role,
+    pub orders_today: i64,
+    pub awaiting_payment: i64,
+    /// Paid and not yet shipped.
+    pub to_ship: i64,
+    pub accounts: i64,
+    pub low_stock_variants: i64,
+}
+
+/// A free-text note staff add to an action: trimmed, at most `max` characters, `None` when blank.
+pub fn note(raw: &str, field: &'static str, max: usize) -> Result<Option<String>, DomainError> {
+    let raw = raw.trim();
+    if raw.chars().count() > max {
+        return Err(DomainError::TooLong { field, max });
+    }
+    Ok((!raw.is_empty()).then(|| raw.to_string()))
+}
+
+/// A calendar day typed as `YYYY-MM-DD` (what `<input type="date">` sends); the server checks it is a real day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Day {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Day {
+    pub fn parse(raw: &str, field: &'static str) -> Result<Option<Day>, DomainError> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        let refuse = DomainError::Field {
+            field,
+            message: "Please enter a date like 2026-12-31.",
+        };
+        let bytes = raw.as_bytes();
+        if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+            return Err(refuse);
+        }
+        let num = |r: std::ops::Range<usize>| raw[r].parse::<u32>().ok();
+        match (num(0..4), num(5..7), num(8..10)) {
+            (Some(y), Some(m), Some(d))
+                if (2000..=2999).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d) =>
+            {
+                Ok(Some(Day {
+                    year: y as i32,
+                    month: m,
+                    day: d,
+                }))
+            }
+            _ => Err(refuse),
+        }
+    }
+}
+
+impl std::fmt::Display for Day {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_parse_or_say_why() {
+        assert_eq!(Day::parse("", "from"), Ok(None));
+        assert_eq!(
+            Day::parse("2026-02-03", "from")
+                .unwrap()
+                .unwrap()
+                .to_string(),
+            "2026-02-03"
+        );
+        for bad in [
+            "2026-2-3",
+            "03/02/2026",
+            "2026-13-01",
+            "2026-00-10",
+            "1999-01-01",
+            "x",
+        ] {
+            assert!(Day::parse(bad, "from").is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn notes_are_trimmed_and_bounded() {
+        assert_eq!(note("  ", "note", 10), Ok(None));
+        assert_eq!(note(" hi ", "note", 10), Ok(Some("hi".into())));
+        assert!(note(&"x".repeat(11), "note", 10).is_err());
+    }
+}
