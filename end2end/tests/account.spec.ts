@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { openInStockProduct } from "./helpers";
+import { checkOutByBankTransfer, openInStockProduct } from "./helpers";
 
 // An account from sign-up to sign-out: its order history holds what was bought while signed in, a wrong
 // password gets the one generic message, and signing in again brings the history back.
@@ -19,24 +19,7 @@ test("sign up, order, see the order history, sign out and in again", async ({ pa
 
   // A manual-payment order, placed while signed in.
   await openInStockProduct(page);
-  await page.getByRole("button", { name: "Add to cart" }).click();
-  await page.getByTestId("cart-link").click();
-  await page.getByTestId("checkout-link").click();
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Full name").fill("Ana Pérez");
-  await page.getByLabel("Address", { exact: true }).fill("12 Rue de la Paix");
-  await page.getByLabel("Postal code").fill("75002");
-  await page.getByLabel("City").fill("Paris");
-  await page.getByLabel("Country").selectOption("FR");
-  await page.getByRole("button", { name: "Continue to shipping" }).click();
-  await expect(page).toHaveURL(/\/checkout\/shipping$/);
-  await page.getByLabel(/Standard/).check();
-  await page.getByRole("button", { name: "Continue to review" }).click();
-  await expect(page).toHaveURL(/\/checkout\/review$/);
-  await page.getByTestId("pay-manually").check();
-  await page.getByRole("button", { name: "Place order" }).click();
-  await expect(page).toHaveURL(/\/orders\/BZ-[0-9A-Z]{8}\?key=/);
-  const number = new URL(page.url()).pathname.split("/").pop()!;
+  const number = await checkOutByBankTransfer(page, email);
 
   await page.getByTestId("account-link").click();
   const history = page.getByTestId("order-history");

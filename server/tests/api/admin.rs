@@ -233,13 +233,7 @@ async fn a_bank_transfer_order_is_paid_then_shipped_with_tracking(pool: PgPool) 
     .unwrap();
     assert_eq!(sold, -2);
     // Twice: the second is refused (409), nothing doubles.
-    let again = post(
-        &app,
-        &cast.staff,
-        "admin/order/act",
-        &[("number", &number), ("action", "record_payment")],
-    )
-    .await;
+    let again = act(&app, &cast.staff, &number, "record_payment").await;
     assert_eq!(again.0, StatusCode::CONFLICT, "{}", again.1);
     assert_eq!(count(&app, "select count(*) from payment").await, 1);
 
@@ -305,6 +299,22 @@ async fn a_bank_transfer_order_is_paid_then_shipped_with_tracking(pool: PgPool) 
         .contains("1Z999AA10123456784"));
 }
 
+/// One action on an order, as staff's form sends it.
+async fn act(
+    app: &TestApp,
+    client: &reqwest::Client,
+    number: &str,
+    action: &str,
+) -> (StatusCode, String) {
+    post(
+        app,
+        client,
+        "admin/order/act",
+        &[("number", number), ("action", action)],
+    )
+    .await
+}
+
 async fn ok_order(shopper: &Shopper<'_>, number: &str, key: &str) -> Value {
     shopper
         .ok("order", &[("number", number), ("key", key)])
@@ -360,30 +370,12 @@ async fn cancelling_gives_the_stock_back_and_card_orders_are_refunded_instead(po
     .unwrap();
     assert_eq!(released, 1);
     // A cancelled order takes no more actions.
-    let (status, body) = post(
-        &app,
-        &cast.staff,
-        "admin/order/act",
-        &[("number", &paid), ("action", "cancel")],
-    )
-    .await;
+    let (status, body) = act(&app, &cast.staff, &paid, "cancel").await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     // Unknown orders and actions are clear 4xx answers.
-    let (status, _) = post(
-        &app,
-        &cast.staff,
-        "admin/order/act",
-        &[("number", "BZ-NOPE"), ("action", "cancel")],
-    )
-    .await;
+    let (status, _) = act(&app, &cast.staff, "BZ-NOPE", "cancel").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, body) = post(
-        &app,
-        &cast.staff,
-        "admin/order/act",
-        &[("number", &paid), ("action", "explode")],
-    )
-    .await;
+    let (status, body) = act(&app, &cast.staff, &paid, "explode").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(body.contains("action"), "{body}");
     assert!(drift(&app).await.is_empty());
@@ -400,21 +392,9 @@ async fn a_card_order_cannot_be_recorded_as_a_transfer(pool: PgPool) {
     let (sku, _) = app.sku_with_stock(2).await;
     let (number, _) = order(&app, &sku, 1, "card@example.com", "card").await;
     let before = footprint(&app).await;
-    let (status, body) = post(
-        &app,
-        &cast.staff,
-        "admin/order/act",
-        &[("number", &number), ("action", "record_payment")],
-    )
-    .await;
+    let (status, body) = act(&app, &cast.staff, &number, "record_payment").await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    let (status, body) = post(
-        &app,
-        &cast.staff,
-        "admin/order/act",
-        &[("number", &number), ("action", "cancel")],
-    )
-    .await;
+    let (status, body) = act(&app, &cast.staff, &number, "cancel").await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert!(body.contains("refund"), "{body}");
     assert_eq!(footprint(&app).await, before);
@@ -556,6 +536,20 @@ async fn stock_adjustments_are_checked_and_ledgered(pool: PgPool) {
     assert!(drift(&app).await.is_empty());
 }
 
+/// Stock adjustments of `sku` sent at once: (delta, reason) each.
+async fn adjust_all(
+    app: &TestApp,
+    staff: &reqwest::Client,
+    sku: &str,
+    changes: &[(&str, &str)],
+) -> Vec<(StatusCode, String)> {
+    join_all(changes.iter().map(|(delta, reason)| async move {
+        let form = [("sku", sku), ("delta", *delta), ("reason", *reason)];
+        post(app, staff, "admin/stock/adjust", &form).await
+    }))
+    .await
+}
+
 /// Variants whose stock on hand is not their ledger's sum.
 async fn drift(app: &TestApp) -> Vec<(String, i64, i64)> {
     let mut conn = app.pool.acquire().await.unwrap();
@@ -591,25 +585,8 @@ async fn concurrent_checkouts_payments_and_adjustments_keep_the_ledger_whole(poo
                 (status, body["number"].as_str().map(str::to_owned))
             }),
     );
-    let adjusting = join_all((0..6).map(|i| {
-        let (delta, reason) = if i % 2 == 0 {
-            ("-1", "damaged")
-        } else {
-            ("2", "received")
-        };
-        let sku = sku.clone();
-        let staff = &cast.staff;
-        let app = &app;
-        async move {
-            post(
-                app,
-                staff,
-                "admin/stock/adjust",
-                &[("sku", &sku), ("delta", delta), ("reason", reason)],
-            )
-            .await
-        }
-    }));
+    let changes = [("-1", "damaged"), ("2", "received")].repeat(3);
+    let adjusting = adjust_all(&app, &cast.staff, &sku, &changes);
     let (placed, adjusted) = tokio::join!(placing, adjusting);
     let numbers: Vec<String> = placed.iter().filter_map(|(_, n)| n.clone()).collect();
     for (status, _) in &placed {
@@ -625,33 +602,12 @@ async fn concurrent_checkouts_payments_and_adjustments_keep_the_ledger_whole(poo
         );
     }
     // Now staff record every transfer at once, while more adjustments land.
-    let paying = join_all(numbers.iter().map(|n| {
-        let staff = &cast.staff;
-        let app = &app;
-        async move {
-            post(
-                app,
-                staff,
-                "admin/order/act",
-                &[("number", n), ("action", "record_payment")],
-            )
-            .await
-        }
-    }));
-    let more = join_all((0..4).map(|_| {
-        let sku = sku.clone();
-        let staff = &cast.staff;
-        let app = &app;
-        async move {
-            post(
-                app,
-                staff,
-                "admin/stock/adjust",
-                &[("sku", &sku), ("delta", "-1"), ("reason", "correction")],
-            )
-            .await
-        }
-    }));
+    let paying = join_all(
+        numbers
+            .iter()
+            .map(|n| act(&app, &cast.staff, n, "record_payment")),
+    );
+    let more = adjust_all(&app, &cast.staff, &sku, &[("-1", "correction"); 4]);
     let (paid, _) = tokio::join!(paying, more);
     assert!(paid.iter().all(|(s, _)| s.is_success()));
     let (on_hand, reserved) = stock(&app, &sku).await;
