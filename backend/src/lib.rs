@@ -23,6 +23,7 @@ pub mod orders;
 pub mod passwords;
 pub mod payment;
 pub mod payments;
+pub mod refunds;
 pub mod state;
 
 pub use state::{AppState, ShopConfig};

@@ -99,7 +99,8 @@ async fn apply(
         db::settle_stock(conn, id, true)
             .await
             .or_internal("selling stock")?;
-    } else if current.returns_stock(next) {
+    } else if current.returns_stock(next) && !row.shipped {
+        // Goods that left with a carrier come back only through a return, never by a refund.
         let released = db::settle_stock(conn, id, false)
             .await
             .or_internal("releasing stock")?;

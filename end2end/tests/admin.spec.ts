@@ -1,13 +1,12 @@
 import { test, expect } from "@playwright/test";
 import * as fs from "fs";
 import * as path from "path";
-import { checkOutByBankTransfer, openInStockProduct } from "./helpers";
+import { admin, checkOutByBankTransfer, openInStockProduct, signedInAdmin } from "./helpers";
 
 // The back office with a shopper on the other side: a bank-transfer order is recorded as paid, shipped with a
 // tracking number, the shopper's email carries the carrier's link, and the audit log lists both actions.
 // scripts/test makes the admin account (server create-admin) and points E2E_MAILDIR at the SMTP sink's folder.
 
-const admin = { email: process.env.E2E_ADMIN_EMAIL ?? "", password: process.env.E2E_ADMIN_PASSWORD ?? "" };
 const maildir = process.env.E2E_MAILDIR ?? "";
 
 /** The decoded text of every part of a MIME message (base64 and quoted-printable parts decoded). */
@@ -50,12 +49,7 @@ test("a bank transfer is recorded, the order shipped with tracking, and the shop
   const number = await checkOutByBankTransfer(page, shopper);
   await expect(page.getByTestId("payment-instructions")).toContainText("until");
 
-  const staff = await (await browser.newContext()).newPage();
-  await staff.goto("/account/sign-in");
-  await staff.getByLabel("Email").fill(admin.email);
-  await staff.getByLabel("Password").fill(admin.password);
-  await staff.getByRole("button", { name: "Sign in" }).click();
-  await expect(staff).toHaveURL(/\/account$/);
+  const staff = await signedInAdmin(browser);
 
   // Find the order by the shopper's email, open it: the address is there, decrypted for staff.
   await staff.goto("/admin/orders");

@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { hydrated, openInStockProduct } from "./helpers";
+import { admin, hydrated, openInStockProduct, signedInAdmin } from "./helpers";
 
 // Card payments through the provider's own fields, served by localstripe (scripts/test starts it): the card
 // number goes from the browser to the provider, and Bazaar receives a one-time token.
@@ -130,4 +130,27 @@ test("the address form checks each field as it is typed", async ({ page }) => {
   await expect(page.locator("#name-error")).not.toBeEmpty();
   await expect(page.locator("#city-error")).not.toBeEmpty();
   await expect(page.getByLabel("Full name")).toBeFocused();
+});
+
+// The merchant's side of a card order: an admin cancels it before it ships, the card is refunded in full
+// through the provider, and the shopper's page says cancelled.
+test("a paid card order cancelled by an admin is refunded in full", async ({ page, browser }) => {
+  test.skip(!admin.email, "scripts/test sets E2E_ADMIN_EMAIL and E2E_ADMIN_PASSWORD");
+  const total = await toReview(page);
+  await page.getByTestId("pay-by-card").check();
+  await enterCard(page, "review-form", "4242424242424242");
+  await page.getByRole("button", { name: "Place order" }).click();
+  await expect(page.getByTestId("order-status")).toHaveText("paid");
+  const number = new URL(page.url()).pathname.split("/").pop()!;
+
+  const office = await signedInAdmin(browser);
+  await office.goto(`/admin/orders/${number}`);
+  await expect(office.getByTestId("admin-order-status")).toHaveText("paid");
+  await office.getByRole("button", { name: "Cancel order" }).click();
+  await expect(office.getByTestId("admin-order-status")).toHaveText("cancelled");
+  await expect(office.getByTestId("admin-refund")).toContainText(total);
+  await expect(office.getByTestId("admin-refund")).toContainText("succeeded");
+
+  await page.reload();
+  await expect(page.getByTestId("order-status")).toHaveText("cancelled");
 });

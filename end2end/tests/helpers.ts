@@ -1,4 +1,4 @@
-import { expect, Page } from "@playwright/test";
+import { Browser, expect, Page } from "@playwright/test";
 
 /** Waits until the WASM app has hydrated (the app sets data-hydrated on <body>). */
 export async function hydrated(page: Page) {
@@ -37,4 +37,18 @@ export async function checkOutByBankTransfer(page: Page, email: string): Promise
   await page.getByRole("button", { name: "Place order" }).click();
   await expect(page).toHaveURL(/\/orders\/BZ-[0-9A-Z]{8}\?key=/);
   return new URL(page.url()).pathname.split("/").pop()!;
+}
+
+/** The admin account scripts/test makes (server create-admin), when it made one. */
+export const admin = { email: process.env.E2E_ADMIN_EMAIL ?? "", password: process.env.E2E_ADMIN_PASSWORD ?? "" };
+
+/** A page of its own (its own cookies), signed in as that admin. */
+export async function signedInAdmin(browser: Browser): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto("/account/sign-in");
+  await page.getByLabel("Email").fill(admin.email);
+  await page.getByLabel("Password").fill(admin.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  return page;
 }

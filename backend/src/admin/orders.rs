@@ -8,7 +8,7 @@ use crate::db::order as order_db;
 use crate::domain::account::Role;
 use crate::domain::admin::orders::{
     AdminOrder, OrderAction, OrderCursor, OrderEventView, OrderFilter, OrderListItem,
-    OrderListPage, OrderSearch, PaymentAttempt,
+    OrderListPage, OrderSearch, PaymentAttempt, RefundView,
 };
 use crate::domain::admin::Day;
 use crate::domain::checkout::PaymentMethod;
@@ -17,6 +17,7 @@ use crate::domain::order::OrderStatus;
 use crate::domain::shipment::Shipment;
 use crate::error::AppError;
 use crate::order_state::{self, Cause};
+use crate::refunds::{self, Outcome, RefundInput};
 use crate::{AppState, OrInternal};
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::json;
@@ -155,6 +156,21 @@ pub async fn detail(state: &AppState, staff: &Staff, number: &str) -> Result<Adm
             })
         })
         .collect::<Result<_, AppError>>()?;
+    let refunds = crate::db::refund::for_order(&mut conn, id)
+        .await
+        .or_internal("loading refunds")?
+        .into_iter()
+        .map(|r| {
+            Ok(RefundView {
+                amount: Money::new(r.amount_minor, crate::catalog::currency(&r.currency)?),
+                status: format!("{:?}", r.status).to_lowercase(),
+                by: r.actor_email,
+                note: r.note,
+                failure_message: r.failure_message,
+                at: r.created_at.to_rfc3339(),
+            })
+        })
+        .collect::<Result<_, AppError>>()?;
     let order = crate::orders::to_view(&mut conn, &state.keys, row, None, None).await?;
     let actions = OrderAction::allowed(order.status, order.payment_method);
     Ok(AdminOrder {
@@ -162,6 +178,7 @@ pub async fn detail(state: &AppState, staff: &Staff, number: &str) -> Result<Adm
         refunded,
         payments,
         events,
+        refunds,
         actions,
     })
 }
@@ -171,6 +188,8 @@ pub async fn detail(state: &AppState, staff: &Staff, number: &str) -> Result<Adm
 pub struct ActionInput {
     pub action: OrderAction,
     pub note: Option<String>,
+    /// For `Refund`: minor units, `None` for everything left.
+    pub amount_minor: Option<i64>,
     /// For `Ship`.
     pub shipment: Option<Shipment>,
 }
@@ -184,6 +203,9 @@ pub async fn act(
     input: &ActionInput,
 ) -> Result<OrderStatus, AppError> {
     staff.require(Role::Staff)?;
+    if input.action == OrderAction::Refund {
+        staff.require(Role::Admin)?;
+    }
     let mut tx = state.checkout_begin("starting an order action").await?;
     let id = order_db::by_number(&mut tx, number)
         .await
@@ -198,6 +220,13 @@ pub async fn act(
     let method = PaymentMethod::parse(&row.payment_method)?;
     if !OrderAction::allowed(before, method).contains(&input.action) {
         return Err(refusal(input.action, before, method));
+    }
+    let pays_back = input.action == OrderAction::Refund
+        || (input.action == OrderAction::Cancel && before != OrderStatus::AwaitingPayment);
+    if pays_back {
+        // Paying money back is for admins; staff may cancel what was never paid.
+        staff.require(Role::Admin)?;
+        return refund(state, staff, tx, &row, number, input).await;
     }
     let cause = Cause {
         note: input.note.as_deref(),
@@ -262,6 +291,7 @@ pub async fn act(
         OrderAction::Cancel => {
             order_state::transition_on(&mut tx, id, OrderStatus::Cancelled, cause).await?
         }
+        OrderAction::Refund => return Err(AppError::Internal),
     };
     let mut after_json = json!({ "status": after.as_db(), "note": input.note });
     if let (Some(target), Some(extra)) = (after_json.as_object_mut(), after_extra.as_object()) {
@@ -284,15 +314,53 @@ pub async fn act(
     Ok(after)
 }
 
+/// A refund, or the cancelling of a paid order (a full refund that ends it cancelled): recorded and audited in
+/// the action's transaction, then asked of the provider. Returns the order's status after it; a refund the
+/// provider confirms later leaves it as it was.
+async fn refund(
+    state: &AppState,
+    staff: &Staff,
+    mut tx: sqlx::Transaction<'static, sqlx::Postgres>,
+    row: &order_db::OrderRow,
+    number: &str,
+    input: &ActionInput,
+) -> Result<OrderStatus, AppError> {
+    let cancel = input.action == OrderAction::Cancel;
+    let refund_input = RefundInput {
+        amount_minor: if cancel { None } else { input.amount_minor },
+        note: input.note.clone(),
+        cancel,
+        actor: Some(staff.session.customer_id),
+    };
+    let started = refunds::start_on(&mut tx, row, &refund_input).await?;
+    staff
+        .audit(
+            &mut tx,
+            &format!("order.{}", input.action.as_str()),
+            "order",
+            number,
+            Some(json!({ "status": row.status, "refunded_minor": row.refunded_minor })),
+            Some(json!({
+                "refund": started.refund_id,
+                "amount_minor": started.amount_minor,
+                "cancel": cancel,
+                "note": input.note,
+            })),
+        )
+        .await?;
+    tx.commit().await.or_internal("committing a refund")?;
+    match refunds::complete(state, &started).await? {
+        Outcome::Settled(status) => Ok(status),
+        Outcome::Pending => status_of(&row.status),
+    }
+}
+
 /// Why this action does not fit the order as it stands, in words for staff.
 fn refusal(action: OrderAction, status: OrderStatus, method: PaymentMethod) -> AppError {
     let message = match (action, status, method) {
         (OrderAction::RecordPayment, OrderStatus::AwaitingPayment, PaymentMethod::Card) => {
             "A card order is paid by the shopper's card; there is no transfer to record."
                 .to_string()
-        }
-        (OrderAction::Cancel, OrderStatus::Paid, PaymentMethod::Card) => {
-            "This order was paid by card: refund it to cancel it.".to_string()
         }
         _ => format!("An order that is {status} cannot be changed that way."),
     };

@@ -11,5 +11,6 @@ pub mod checkout;
 pub mod job;
 pub mod order;
 pub mod payment;
+pub mod refund;
 pub mod sealing;
 pub mod stock;

@@ -184,6 +184,8 @@ pub struct OrderRow {
     pub tracking_url: Option<String>,
     pub customer_id: Option<i64>,
     pub refunded_minor: i64,
+    /// Handed to a carrier (a shipment was recorded): its goods have left the shelf for good.
+    pub shipped: bool,
 }
 
 /// `query_as!` for one order, with the given `where` clause and arguments.
@@ -197,7 +199,7 @@ macro_rules! select_order {
                       shipping_method, currency as "currency!", tax_inclusive, subtotal_minor,
                       discount_code::text, discount_minor, shipping_minor, tax_minor, total_minor, stock_state,
                       reserved_until, created_at, carrier, tracking_number, tracking_url, customer_id,
-                      refunded_minor
+                      refunded_minor, shipped_at is not null as "shipped!"
                from customer_order "# + $where,
             $($arg),*
         )

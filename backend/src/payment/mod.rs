@@ -63,6 +63,36 @@ pub struct Intent {
     pub failure_message: Option<String>,
 }
 
+/// Money to pay back on a payment the provider took.
+#[derive(Debug, Clone)]
+pub struct RefundRequest<'a> {
+    /// Our id of this refund: the provider's idempotency key and the refund's metadata, so a retry after a
+    /// timeout finds the refund the first call made.
+    pub refund_id: Uuid,
+    pub intent_id: &'a str,
+    pub amount_minor: i64,
+    /// ISO 4217, upper case.
+    pub currency: &'a str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefundStatus {
+    Succeeded,
+    /// Accepted; the provider reports the outcome later (a webhook).
+    Pending,
+    Failed,
+}
+
+/// A provider's refund, reduced to what Bazaar acts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderRefund {
+    pub id: String,
+    pub status: RefundStatus,
+    pub amount_minor: i64,
+    /// Our refund id, read back from the refund's metadata.
+    pub refund_id: Option<Uuid>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PaymentError {
     /// The card was refused; the message is meant for the shopper.
@@ -94,6 +124,8 @@ pub enum EventAction {
     /// A payment intent changed state (succeeded, failed, cancelled, waits for 3-D Secure, processing): record
     /// it against its payment and order.
     IntentChanged(Intent),
+    /// Refunds were made or changed (`charge.refunded`, `refund.updated`): settle ours that were pending.
+    RefundsChanged(Vec<ProviderRefund>),
     /// Anything else the provider tells us: kept and acknowledged, nothing to do.
     Ignored,
 }
@@ -144,6 +176,14 @@ pub trait PaymentProvider: Send + Sync {
         &'a self,
         request: ChargeRequest<'a>,
     ) -> BoxFuture<'a, Result<Started, PaymentError>>;
+    /// Pays money back on a payment intent; asked again with the same `refund_id`, returns the refund made
+    /// the first time instead of making another.
+    fn refund<'a>(
+        &'a self,
+        _request: RefundRequest<'a>,
+    ) -> BoxFuture<'a, Result<ProviderRefund, PaymentError>> {
+        Box::pin(async { Err(PaymentError::Unsupported) })
+    }
     /// Reads an intent back from the provider (after 3-D Secure, or when a webhook is late).
     fn retrieve<'a>(&'a self, intent_id: &'a str) -> BoxFuture<'a, Result<Intent, PaymentError>>;
     /// Verifies a webhook's signature against the shared secret and `now` (unix seconds), then parses it.

@@ -10,7 +10,8 @@
 
 use super::{
     origin_of, BoxFuture, ChargeRequest, EventAction, Intent, IntentStatus, PaymentError,
-    PaymentProvider, ProviderEvent, ProviderSources, Started, WebhookError,
+    PaymentProvider, ProviderEvent, ProviderRefund, ProviderSources, RefundRequest, RefundStatus,
+    Started, WebhookError,
 };
 use crate::domain::checkout::{CardSetup, PaymentMethod};
 use hmac::{KeyInit, Mac};
@@ -115,6 +116,45 @@ impl StripeProvider {
             )
             .await?;
         Ok(intent.into())
+    }
+
+    /// Finds the refund made under `refund_id` on this intent, or makes it. The lookup first makes a retry safe
+    /// even against a server that ignores idempotency keys.
+    async fn make_refund(
+        &self,
+        request: RefundRequest<'_>,
+    ) -> Result<ProviderRefund, PaymentError> {
+        let refund_id = request.refund_id.to_string();
+        let response = self
+            .http
+            .get(self.url("/v1/refunds"))
+            .basic_auth(&self.config.secret_key, None::<&str>)
+            .query(&[("payment_intent", request.intent_id), ("limit", "100")])
+            .send()
+            .await
+            .map_err(|e| PaymentError::Unavailable(e.to_string()))?;
+        let made: RefundList = read(response).await?;
+        if let Some(earlier) = made
+            .data
+            .into_iter()
+            .map(ProviderRefund::from)
+            .find(|r| r.refund_id == Some(request.refund_id))
+        {
+            return Ok(earlier);
+        }
+        let amount = request.amount_minor.to_string();
+        let refund: RawRefund = self
+            .post(
+                "/v1/refunds",
+                &refund_id,
+                &[
+                    ("payment_intent", request.intent_id),
+                    ("amount", amount.as_str()),
+                    ("metadata[bazaar_refund]", refund_id.as_str()),
+                ],
+            )
+            .await?;
+        Ok(refund.into())
     }
 
     async fn get_intent(&self, intent_id: &str) -> Result<Intent, PaymentError> {
@@ -225,6 +265,45 @@ impl From<RawIntent> for Intent {
 }
 
 #[derive(Debug, Deserialize)]
+struct RawRefund {
+    id: String,
+    status: Option<String>,
+    amount: i64,
+    #[serde(default)]
+    metadata: std::collections::HashMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RefundList {
+    data: Vec<RawRefund>,
+}
+
+/// A charge as `charge.refunded` carries it: its refunds, when the API version includes them.
+#[derive(Debug, Deserialize)]
+struct RawCharge {
+    refunds: Option<RefundList>,
+}
+
+impl From<RawRefund> for ProviderRefund {
+    fn from(raw: RawRefund) -> Self {
+        let status = match raw.status.as_deref() {
+            Some("succeeded") => RefundStatus::Succeeded,
+            Some("failed" | "canceled") => RefundStatus::Failed,
+            _ => RefundStatus::Pending,
+        };
+        ProviderRefund {
+            id: raw.id,
+            status,
+            amount_minor: raw.amount,
+            refund_id: raw
+                .metadata
+                .get("bazaar_refund")
+                .and_then(|id| Uuid::parse_str(id).ok()),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
 struct RawEvent {
     id: String,
     #[serde(rename = "type")]
@@ -320,6 +399,18 @@ pub fn parse_event(body: &[u8]) -> Result<ProviderEvent, WebhookError> {
                 .map_err(|_| WebhookError::Malformed)?
                 .into(),
         ),
+        "charge.refunded" => EventAction::RefundsChanged(
+            serde_json::from_value::<RawCharge>(raw.data.object)
+                .map_err(|_| WebhookError::Malformed)?
+                .refunds
+                .map(|list| list.data.into_iter().map(ProviderRefund::from).collect())
+                .unwrap_or_default(),
+        ),
+        "refund.created" | "refund.updated" | "refund.failed" => {
+            EventAction::RefundsChanged(vec![serde_json::from_value::<RawRefund>(raw.data.object)
+                .map_err(|_| WebhookError::Malformed)?
+                .into()])
+        }
         _ => EventAction::Ignored,
     };
     Ok(ProviderEvent {
@@ -350,6 +441,13 @@ impl PaymentProvider for StripeProvider {
         request: ChargeRequest<'a>,
     ) -> BoxFuture<'a, Result<Started, PaymentError>> {
         Box::pin(async move { self.charge(request).await.map(Started::Intent) })
+    }
+
+    fn refund<'a>(
+        &'a self,
+        request: RefundRequest<'a>,
+    ) -> BoxFuture<'a, Result<ProviderRefund, PaymentError>> {
+        Box::pin(self.make_refund(request))
     }
 
     fn retrieve<'a>(&'a self, intent_id: &'a str) -> BoxFuture<'a, Result<Intent, PaymentError>> {

@@ -95,6 +95,10 @@ pub async fn process_event(state: &AppState, event_id: &str) -> Result<String, A
             Some(payment) => record_on(&mut tx, &payment, &intent, "webhook").await?,
             None => "unknown_intent",
         },
+        Ok(ProviderEvent {
+            action: EventAction::RefundsChanged(refunds),
+            ..
+        }) => crate::refunds::on_provider_refunds(&mut tx, &refunds).await?,
         Ok(_) => "ignored",
     };
     db::set_event_outcome(&mut tx, event_id, outcome)

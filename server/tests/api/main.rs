@@ -11,5 +11,6 @@ mod idempotency;
 mod jobs;
 mod payments;
 mod privacy;
+mod refunds;
 mod server;
 mod tls;

@@ -14,7 +14,7 @@ const DECLINED: &str = "4000000000000341";
 const NEEDS_3DS: &str = "4000002760003184";
 
 /// (status, payment_method, stock_state) of an order.
-async fn order_state(app: &TestApp, number: &str) -> (String, String) {
+pub async fn order_state(app: &TestApp, number: &str) -> (String, String) {
     sqlx::query_as("select status::text, stock_state from customer_order where number = $1")
         .bind(number)
         .fetch_one(&app.pool)
@@ -34,7 +34,7 @@ async fn payments_of(app: &TestApp, number: &str) -> Vec<(String, Option<String>
 }
 
 /// Places a card order for 2 units of `sku`; returns (number, access key).
-async fn place_by_card(shopper: &Shopper<'_>, sku: &str, card: &str) -> (String, String) {
+pub async fn place_by_card(shopper: &Shopper<'_>, sku: &str, card: &str) -> (String, String) {
     let (key, fp) = shopper.ready(sku, 2, "").await;
     let token = card_token(card).await;
     let response = shopper.place_with(&key, &fp, "card", &token).await;
@@ -235,7 +235,7 @@ fn succeeded_event(event_id: &str, intent_id: &str, amount: i64) -> Vec<u8> {
     .unwrap()
 }
 
-async fn send_webhook(app: &TestApp, body: &[u8], signature: Option<String>) -> (u16, Value) {
+pub async fn send_webhook(app: &TestApp, body: &[u8], signature: Option<String>) -> (u16, Value) {
     let mut request = app
         .client
         .post(app.url("/webhooks/stripe"))
@@ -250,7 +250,7 @@ async fn send_webhook(app: &TestApp, body: &[u8], signature: Option<String>) -> 
 }
 
 /// What the `payment.webhook` job did with an event, once it has (the endpoint only stores and queues it).
-async fn outcome_of(app: &TestApp, event_id: &str) -> String {
+pub async fn outcome_of(app: &TestApp, event_id: &str) -> String {
     for _ in 0..200 {
         let outcome: Option<String> = sqlx::query_scalar(
             "select outcome from payment_event where event_id = $1 and handled_at is not null",
@@ -269,7 +269,7 @@ async fn outcome_of(app: &TestApp, event_id: &str) -> String {
 }
 
 /// Sends a signed event; it must be acknowledged as queued. Returns what its job did with it.
-async fn deliver(app: &TestApp, event_id: &str, body: &[u8], now: i64) -> String {
+pub async fn deliver(app: &TestApp, event_id: &str, body: &[u8], now: i64) -> String {
     let (status, answer) =
         send_webhook(app, body, Some(sign(STRIPE_WEBHOOK_SECRET, body, now))).await;
     assert_eq!(

@@ -30,8 +30,9 @@ pub async fn get_admin_order(number: String) -> Result<AdminOrder, AppError> {
     backend::admin::orders::detail(&state, &staff, number.trim()).await
 }
 
-/// One action on an order (`record_payment`, `fulfil`, `ship`, `deliver`, `cancel`), with a note; shipping also
-/// takes the carrier, the tracking number and, for another carrier, its tracking link.
+/// One action on an order (`record_payment`, `fulfil`, `ship`, `deliver`, `cancel`, `refund`), with a note;
+/// shipping also takes the carrier, the tracking number and, for another carrier, its tracking link; a refund
+/// its amount (blank: everything left).
 #[server(prefix = "/api", endpoint = "admin/order/act")]
 pub async fn act_on_order(
     number: String,
@@ -40,8 +41,9 @@ pub async fn act_on_order(
     #[server(default)] carrier: String,
     #[server(default)] tracking_number: String,
     #[server(default)] tracking_url: String,
+    #[server(default)] amount: String,
 ) -> Result<String, AppError> {
-    use crate::domain::admin::orders::{action_note, OrderAction};
+    use crate::domain::admin::orders::{action_note, refund_amount, OrderAction};
     use crate::domain::shipment::Shipment;
     use crate::request::context;
     use backend::admin::orders::{act, ActionInput};
@@ -51,9 +53,14 @@ pub async fn act_on_order(
     let shipment = (action == OrderAction::Ship)
         .then(|| Shipment::parse(&carrier, &tracking_number, &tracking_url))
         .transpose()?;
+    let amount_minor = (action == OrderAction::Refund)
+        .then(|| refund_amount(&amount, state.config.currency.exponent()))
+        .transpose()?
+        .flatten();
     let input = ActionInput {
         action,
         note: action_note(&note)?,
+        amount_minor,
         shipment,
     };
     let status = act(&state, &staff, number.trim(), &input).await?;

@@ -33,6 +33,7 @@ fn OrderDetail(order: AdminOrder) -> impl IntoView {
         refunded,
         payments,
         events,
+        refunds,
         actions,
     } = order;
     let a = order.address.clone();
@@ -85,6 +86,20 @@ fn OrderDetail(order: AdminOrder) -> impl IntoView {
                         </tbody>
                     </table>
                 </section>
+                {(!refunds.is_empty()).then(|| view! {
+                    <section class="text-sm">
+                        <h2 class="font-semibold">"Refunds"</h2>
+                        <ul class="mt-2 grid gap-1" data-testid="admin-refunds">
+                            {refunds.into_iter().map(|r| view! {
+                                <li data-testid="admin-refund">
+                                    {when(&r.at)} " " <strong>{r.amount.to_string()}</strong> " " {r.status}
+                                    {r.by.map(|b| format!(" by {b}"))} {r.note.map(|n| format!(" — {n}"))}
+                                    {r.failure_message.map(|m| format!(" ({m})"))}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })}
                 <section class="text-sm">
                     <h2 class="font-semibold">"Timeline"</h2>
                     <ol class="mt-2 grid gap-1" data-testid="admin-timeline">
@@ -136,6 +151,7 @@ fn ActionFormFor(
         OrderAction::Ship => ("Mark shipped", false),
         OrderAction::Deliver => ("Mark delivered", false),
         OrderAction::Cancel => ("Cancel order", true),
+        OrderAction::Refund => ("Refund", true),
     };
     let id = move |field: &str| format!("{}-{field}", action.as_str());
     let button = if danger {
@@ -163,7 +179,13 @@ fn ActionFormFor(
                     <input id=id("url") name="tracking_url" type="url" placeholder="https://" class=INPUT/>
                 </div>
             })}
-            <div class=if action == OrderAction::Ship { "" } else { "sm:col-span-3" }>
+            {(action == OrderAction::Refund).then(|| view! {
+                <div>
+                    <label for=id("amount") class="block text-sm font-medium">"Amount (blank: all that is left)"</label>
+                    <input id=id("amount") name="amount" inputmode="decimal" placeholder="12.50" class=INPUT/>
+                </div>
+            })}
+            <div class=match action { OrderAction::Ship => "", OrderAction::Refund => "sm:col-span-2", _ => "sm:col-span-3" }>
                 <label for=id("note") class="block text-sm font-medium">"Note (optional)"</label>
                 <input id=id("note") name="note" maxlength="500" class=INPUT/>
             </div>

@@ -141,6 +141,7 @@ pub struct AdminOrder {
     pub refunded: Money,
     pub payments: Vec<PaymentAttempt>,
     pub events: Vec<OrderEventView>,
+    pub refunds: Vec<RefundView>,
     /// What staff may do with it now.
     pub actions: Vec<OrderAction>,
 }
@@ -154,6 +155,18 @@ pub struct PaymentAttempt {
     pub status: String,
     pub failure_message: Option<String>,
     pub created_at: String,
+}
+
+/// Money paid back on an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundView {
+    pub amount: Money,
+    /// `pending` (the provider has not confirmed it yet), `succeeded` or `failed`.
+    pub status: String,
+    pub by: Option<String>,
+    pub note: Option<String>,
+    pub failure_message: Option<String>,
+    pub at: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,8 +190,10 @@ pub enum OrderAction {
     Ship,
     /// Delivered.
     Deliver,
-    /// Cancelled before it ships: the stock goes back.
+    /// Cancelled before it ships: the stock goes back, and a paid order's money too.
     Cancel,
+    /// Money paid back, all that is left or part of it: through the provider for cards, by hand for transfers.
+    Refund,
 }
 
 impl OrderAction {
@@ -190,14 +205,16 @@ impl OrderAction {
                 vec![OrderAction::RecordPayment, OrderAction::Cancel]
             }
             AwaitingPayment => vec![OrderAction::Cancel],
-            // A paid card order is cancelled by refunding it; a paid manual one by paying the money back
-            // outside the shop, which staff confirm by cancelling.
-            Paid if method == PaymentMethod::Manual => {
-                vec![OrderAction::Fulfil, OrderAction::Ship, OrderAction::Cancel]
-            }
-            Paid => vec![OrderAction::Fulfil, OrderAction::Ship],
-            Fulfilled => vec![OrderAction::Ship],
-            Shipped => vec![OrderAction::Deliver],
+            // Cancelling a paid order pays it back in full: a card through the provider, a transfer by hand.
+            Paid => vec![
+                OrderAction::Fulfil,
+                OrderAction::Ship,
+                OrderAction::Cancel,
+                OrderAction::Refund,
+            ],
+            Fulfilled => vec![OrderAction::Ship, OrderAction::Refund],
+            Shipped => vec![OrderAction::Deliver, OrderAction::Refund],
+            Delivered | PartiallyRefunded => vec![OrderAction::Refund],
             _ => vec![],
         }
     }
@@ -209,6 +226,7 @@ impl OrderAction {
             OrderAction::Ship => "ship",
             OrderAction::Deliver => "deliver",
             OrderAction::Cancel => "cancel",
+            OrderAction::Refund => "refund",
         }
     }
 
@@ -219,6 +237,7 @@ impl OrderAction {
             OrderAction::Ship,
             OrderAction::Deliver,
             OrderAction::Cancel,
+            OrderAction::Refund,
         ]
         .into_iter()
         .find(|a| a.as_str() == raw.trim())
@@ -227,6 +246,43 @@ impl OrderAction {
             message: "Choose an action from the page.",
         })
     }
+}
+
+/// The amount typed in the refund form (`12.50`), in minor units of a currency with `exponent` decimals; `None`
+/// when blank (everything left to refund).
+pub fn refund_amount(raw: &str, exponent: u32) -> Result<Option<i64>, DomainError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let refuse = DomainError::Field {
+        field: "amount",
+        message: "Enter an amount like 12.50, or leave it blank to refund everything left.",
+    };
+    let (whole, fraction) = raw.split_once(['.', ',']).unwrap_or((raw, ""));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole)
+        || (!fraction.is_empty() && !digits(fraction))
+        || raw.ends_with(['.', ','])
+        || fraction.len() > exponent as usize
+        || whole.len() > 12
+    {
+        return Err(refuse);
+    }
+    let scale = 10i64.pow(exponent);
+    let whole: i64 = whole.parse().map_err(|_| refuse.clone())?;
+    let fraction: i64 = if fraction.is_empty() {
+        0
+    } else {
+        format!("{fraction:0<width$}", width = exponent as usize)
+            .parse()
+            .map_err(|_| refuse.clone())?
+    };
+    let minor = whole * scale + fraction;
+    if minor == 0 {
+        return Err(refuse);
+    }
+    Ok(Some(minor))
 }
 
 /// Staff's note on an action (why an order was cancelled, how a transfer arrived).
@@ -290,6 +346,28 @@ mod tests {
     }
 
     #[test]
+    fn refund_amounts_parse_in_minor_units() {
+        assert_eq!(refund_amount("", 2), Ok(None));
+        assert_eq!(refund_amount("12.5", 2), Ok(Some(1250)));
+        assert_eq!(refund_amount("12,05", 2), Ok(Some(1205)));
+        assert_eq!(refund_amount(" 7 ", 2), Ok(Some(700)));
+        assert_eq!(refund_amount("7", 0), Ok(Some(7)));
+        for bad in [
+            "0",
+            "0.00",
+            "-1",
+            "1.234",
+            "abc",
+            "1e3",
+            "12.",
+            ".5",
+            "9999999999999",
+        ] {
+            assert!(refund_amount(bad, 2).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn actions_follow_the_state_machine() {
         use OrderStatus::*;
         for status in OrderStatus::ALL {
@@ -301,6 +379,7 @@ mod tests {
                         OrderAction::Ship => Shipped,
                         OrderAction::Deliver => Delivered,
                         OrderAction::Cancel => Cancelled,
+                        OrderAction::Refund => PartiallyRefunded,
                     };
                     // Shipping a paid order passes through fulfilled.
                     let ok = status.allows(next) || (status == Paid && next == Shipped);
