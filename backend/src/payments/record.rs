@@ -33,6 +33,12 @@ pub(super) async fn record_on(
     if payment.status == PaymentStatus::Succeeded {
         return Ok("already_paid");
     }
+    // The order first, then its payment: the order the payment's start takes them in (it locks the order, then
+    // inserts an attempt that waits on this one's index entry). Updating the payment first deadlocked with a
+    // concurrent retry of the same checkout now and then.
+    order_db::lock(conn, payment.customer_order_id)
+        .await
+        .or_internal("locking order")?;
     let (status, message) = match intent.status {
         IntentStatus::Succeeded => (PaymentStatus::Succeeded, None),
         IntentStatus::RequiresAction => (PaymentStatus::RequiresAction, None),
