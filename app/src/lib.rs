@@ -23,7 +23,10 @@ use pages::account::{
     AccountPage, AccountSettingsPage, AddressesPage, ForgotPasswordPage, ResetPasswordPage,
     SignInPage, SignUpPage,
 };
-use pages::admin::{AdminHome, AdminLayout, AdminOrderPage, AuditPage, OrdersPage, StockPage};
+use pages::admin::{
+    AdminHome, AdminLayout, AdminOrderPage, AuditPage, OrdersPage, ProductEditPage, ProductsPage,
+    StockPage,
+};
 use pages::checkout::{contact::CheckoutPage, review::ReviewPage, shipping::ShippingPage};
 use pages::{
     cart::CartPage, category::CategoryPage, home::HomePage, order::OrderPage, product::ProductPage,
@@ -93,6 +96,8 @@ fn Storefront() -> impl IntoView {
                     <Route path=StaticSegment("") view=AdminHome/>
                     <Route path=StaticSegment("orders") view=OrdersPage/>
                     <Route path=(StaticSegment("orders"), ParamSegment("number")) view=AdminOrderPage/>
+                    <Route path=StaticSegment("products") view=ProductsPage/>
+                    <Route path=(StaticSegment("products"), ParamSegment("id")) view=ProductEditPage/>
                     <Route path=StaticSegment("stock") view=StockPage/>
                     <Route path=StaticSegment("audit") view=AuditPage/>
                 </ParentRoute>

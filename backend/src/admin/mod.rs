@@ -4,6 +4,7 @@
 //! transaction as the change.
 
 pub mod audit;
+pub mod catalog;
 pub mod orders;
 pub mod roles;
 pub mod stock;

@@ -11,6 +11,7 @@ pub mod checkout;
 pub mod job;
 pub mod order;
 pub mod payment;
+pub mod product;
 pub mod refund;
 pub mod sealing;
 pub mod stock;

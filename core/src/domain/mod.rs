@@ -68,6 +68,9 @@ pub enum DomainError {
     PasswordLength { min: usize, max: usize },
     #[error("That password is too easy to guess; please choose another.")]
     PasswordCommon,
+    /// One row of a product's variants was refused; `row` counts from 1 as the form shows them.
+    #[error("Variant {row}: {message}")]
+    Variant { row: usize, message: String },
     /// A field refused for a reason of its own, in words for people.
     #[error("{message}")]
     Field {
@@ -95,6 +98,7 @@ impl DomainError {
             | DomainError::TooLong { field, .. }
             | DomainError::Field { field, .. } => field,
             DomainError::Phone => "phone",
+            DomainError::Variant { .. } => "variants",
             DomainError::Transition { .. } => "status",
             DomainError::DiscountNotStarted
             | DomainError::DiscountExpired

@@ -57,6 +57,33 @@ impl From<Currency> for String {
     }
 }
 
+/// A decimal amount as people type it (`12.50`, `12,5`, `7`) in minor units of a currency with `exponent`
+/// decimals; `None` when it is not such a number, has more decimals than the currency, or exceeds 12 digits.
+pub fn minor_from_decimal(raw: &str, exponent: u32) -> Option<i64> {
+    let raw = raw.trim();
+    let (whole, fraction) = raw.split_once(['.', ',']).unwrap_or((raw, ""));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole)
+        || (!fraction.is_empty() && !digits(fraction))
+        || raw.ends_with(['.', ','])
+        || fraction.len() > exponent as usize
+        || whole.len() > 12
+    {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let fraction: i64 = if fraction.is_empty() {
+        0
+    } else {
+        format!("{fraction:0<width$}", width = exponent as usize)
+            .parse()
+            .ok()?
+    };
+    whole
+        .checked_mul(10i64.pow(exponent))?
+        .checked_add(fraction)
+}
+
 /// An amount of money: integer minor units (cents) and a currency. Never a float.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Money {

@@ -13,7 +13,7 @@ use serde_json::Value;
 use sqlx::PgPool;
 
 /// A shopper's order of `quantity` × `sku`, paid by `method`: (number, link key).
-async fn order(
+pub(crate) async fn order(
     app: &TestApp,
     sku: &str,
     quantity: u32,
@@ -41,13 +41,13 @@ async fn order(
 }
 
 /// A customer, a staff member and an admin, each signed in in a browser of their own.
-struct Cast {
-    customer: reqwest::Client,
-    staff: reqwest::Client,
-    admin: reqwest::Client,
+pub(crate) struct Cast {
+    pub customer: reqwest::Client,
+    pub staff: reqwest::Client,
+    pub admin: reqwest::Client,
 }
 
-async fn cast(app: &TestApp) -> Cast {
+pub(crate) async fn cast(app: &TestApp) -> Cast {
     let cast = Cast {
         customer: browser(),
         staff: browser(),
@@ -61,7 +61,7 @@ async fn cast(app: &TestApp) -> Cast {
     cast
 }
 
-async fn ok(
+pub(crate) async fn ok(
     app: &TestApp,
     client: &reqwest::Client,
     endpoint: &str,
@@ -85,6 +85,8 @@ async fn footprint(app: &TestApp) -> Vec<i64> {
         "select coalesce(sum(stock_on_hand), 0)::bigint from variant",
         "select count(*) from customer where role <> 'customer'",
         "select count(*) from customer_order where status <> 'awaiting_payment'",
+        "select count(*) from product",
+        "select count(*) from variant",
     ] {
         out.push(count(app, sql).await);
     }
@@ -100,6 +102,14 @@ async fn every_admin_function_refuses_visitors_customers_and_staff_where_admins_
     let cast = cast(&app).await;
     let (sku, _) = app.sku_with_stock(3).await;
     let (number, _) = order(&app, &sku, 1, "buyer@example.com", "manual").await;
+    let (product_id, category_id): (i64, i64) = sqlx::query_as(
+        "select product_id, category_id from product join variant using (product_id) where sku = $1",
+    )
+    .bind(&sku)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let (product_id, category_id) = (product_id.to_string(), category_id.to_string());
     let before = footprint(&app).await;
     let calls: Vec<Call> = vec![
         ("admin/overview", vec![], false),
@@ -133,6 +143,19 @@ async fn every_admin_function_refuses_visitors_customers_and_staff_where_admins_
             true,
         ),
         ("admin/audit", vec![], true),
+        ("admin/products", vec![("q", "shirt")], false),
+        ("admin/product", vec![("product_id", &product_id)], false),
+        (
+            "admin/product/save",
+            vec![
+                ("name", "Desk Lamp"),
+                ("category", &category_id),
+                ("status", "draft"),
+                ("variants[0][sku]", "DESK-LAMP"),
+                ("variants[0][price]", "10"),
+            ],
+            true,
+        ),
     ];
     for (endpoint, form, admin_only) in &calls {
         let visitor = post(&app, &browser(), endpoint, form).await;
@@ -172,8 +195,8 @@ async fn every_admin_function_refuses_visitors_customers_and_staff_where_admins_
         };
         ok(&app, who, endpoint, form).await;
     }
-    // Recorded, refunded (by the admin), adjusted, role given.
-    assert_eq!(count(&app, "select count(*) from audit_log").await, 4);
+    // Recorded, refunded (by the admin), adjusted, role given, product created.
+    assert_eq!(count(&app, "select count(*) from audit_log").await, 5);
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -561,7 +584,7 @@ async fn adjust_all(
 }
 
 /// Variants whose stock on hand is not their ledger's sum.
-async fn drift(app: &TestApp) -> Vec<(String, i64, i64)> {
+pub(crate) async fn drift(app: &TestApp) -> Vec<(String, i64, i64)> {
     let mut conn = app.pool.acquire().await.unwrap();
     backend::db::stock::drift(&mut conn).await.unwrap()
 }

@@ -3,6 +3,7 @@
 mod account_security;
 mod accounts;
 mod admin;
+mod admin_catalog;
 mod cart;
 mod catalog;
 mod checkout;

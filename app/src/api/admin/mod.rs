@@ -1,6 +1,7 @@
 //! The admin area's server functions: thin, as everywhere; the role checks are in the services they call.
 
 pub mod audit;
+pub mod catalog;
 pub mod orders;
 pub mod stock;
 

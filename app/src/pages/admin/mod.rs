@@ -6,11 +6,15 @@
 mod audit;
 mod order;
 mod orders;
+mod product;
+mod products;
 mod stock;
 
 pub use audit::AuditPage;
 pub use order::AdminOrderPage;
 pub use orders::OrdersPage;
+pub use product::ProductEditPage;
+pub use products::ProductsPage;
 pub use stock::StockPage;
 
 use crate::api::admin::{get_admin_overview, SetAccountRole};
@@ -40,6 +44,7 @@ pub fn AdminLayout() -> impl IntoView {
                     <span class="uppercase tracking-wide text-stone-500">"Admin"</span>
                     <a href="/admin" class="hover:underline">"Overview"</a>
                     <a href="/admin/orders" class="hover:underline">"Orders"</a>
+                    <a href="/admin/products" class="hover:underline">"Products"</a>
                     <a href="/admin/stock" class="hover:underline">"Stock"</a>
                     {is_admin.then(|| view! { <a href="/admin/audit" class="hover:underline">"Audit log"</a> })}
                 </nav>
@@ -152,4 +157,23 @@ pub(crate) fn urlencode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// A list page's link with its filters `keys` from `query` (blank ones left out) and without `after`, to which
+/// the next page's cursor is added.
+pub(crate) fn list_link(
+    path: &str,
+    keys: &[&str],
+    query: &leptos_router::params::ParamsMap,
+) -> String {
+    let pairs: Vec<String> = keys
+        .iter()
+        .filter_map(|k| {
+            query
+                .get(k)
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{k}={}", urlencode(&v)))
+        })
+        .collect();
+    format!("{path}?{}", pairs.join("&"))
 }

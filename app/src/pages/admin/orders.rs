@@ -2,7 +2,7 @@
 //! in the query string, so a filtered list is a link staff can share. Paged by keyset: as fast on the
 //! thousandth page as on the first.
 
-use super::{loaded, urlencode, when, BUTTON, INPUT};
+use super::{list_link, loaded, when, BUTTON, INPUT};
 use crate::api::admin::orders::list_orders;
 use crate::components::page_meta::PageMeta;
 use crate::domain::admin::orders::OrderListPage;
@@ -68,22 +68,8 @@ pub fn OrdersPage() -> impl IntoView {
             </div>
             <button type="submit" class=BUTTON>"Filter"</button>
         </form>
-        {loaded(page, move |page| view! { <OrderTable page next_base=next_base(&query.read_untracked())/> })}
+        {loaded(page, move |page| view! { <OrderTable page next_base=list_link("/admin/orders", &FILTERS, &query.read_untracked())/> })}
     }
-}
-
-/// The list's link without `after`, to which the next page's cursor is added.
-fn next_base(query: &leptos_router::params::ParamsMap) -> String {
-    let pairs: Vec<String> = FILTERS
-        .iter()
-        .filter_map(|k| {
-            query
-                .get(k)
-                .filter(|v| !v.is_empty())
-                .map(|v| format!("{k}={}", urlencode(&v)))
-        })
-        .collect();
-    format!("/admin/orders?{}", pairs.join("&"))
 }
 
 #[component]

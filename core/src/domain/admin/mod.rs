@@ -1,6 +1,7 @@
 //! What the admin area shows and the input its forms send: the start page, orders, stock and the audit log.
 
 pub mod audit;
+pub mod catalog;
 pub mod orders;
 pub mod stock;
 

@@ -259,30 +259,10 @@ pub fn refund_amount(raw: &str, exponent: u32) -> Result<Option<i64>, DomainErro
         field: "amount",
         message: "Enter an amount like 12.50, or leave it blank to refund everything left.",
     };
-    let (whole, fraction) = raw.split_once(['.', ',']).unwrap_or((raw, ""));
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(whole)
-        || (!fraction.is_empty() && !digits(fraction))
-        || raw.ends_with(['.', ','])
-        || fraction.len() > exponent as usize
-        || whole.len() > 12
-    {
-        return Err(refuse);
+    match crate::domain::money::minor_from_decimal(raw, exponent) {
+        Some(minor) if minor > 0 => Ok(Some(minor)),
+        _ => Err(refuse),
     }
-    let scale = 10i64.pow(exponent);
-    let whole: i64 = whole.parse().map_err(|_| refuse.clone())?;
-    let fraction: i64 = if fraction.is_empty() {
-        0
-    } else {
-        format!("{fraction:0<width$}", width = exponent as usize)
-            .parse()
-            .map_err(|_| refuse.clone())?
-    };
-    let minor = whole * scale + fraction;
-    if minor == 0 {
-        return Err(refuse);
-    }
-    Ok(Some(minor))
 }
 
 /// Staff's note on an action (why an order was cancelled, how a transfer arrived).
