@@ -24,8 +24,8 @@ use pages::account::{
     SignInPage, SignUpPage,
 };
 use pages::admin::{
-    AdminHome, AdminLayout, AdminOrderPage, AuditPage, OrdersPage, ProductEditPage, ProductsPage,
-    StockPage,
+    AdminHome, AdminLayout, AdminOrderPage, AuditPage, CategoriesPage, OrdersPage, ProductEditPage,
+    ProductsPage, StockPage,
 };
 use pages::checkout::{contact::CheckoutPage, review::ReviewPage, shipping::ShippingPage};
 use pages::{
@@ -98,6 +98,7 @@ fn Storefront() -> impl IntoView {
                     <Route path=(StaticSegment("orders"), ParamSegment("number")) view=AdminOrderPage/>
                     <Route path=StaticSegment("products") view=ProductsPage/>
                     <Route path=(StaticSegment("products"), ParamSegment("id")) view=ProductEditPage/>
+                    <Route path=StaticSegment("categories") view=CategoriesPage/>
                     <Route path=StaticSegment("stock") view=StockPage/>
                     <Route path=StaticSegment("audit") view=AuditPage/>
                 </ParentRoute>

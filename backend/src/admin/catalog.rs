@@ -2,7 +2,7 @@
 //! its save (admins). A save is one transaction: the product row is locked and its version checked first, so of
 //! two people saving the same product the second is told to reload, and nothing either typed is half-written.
 
-use super::Staff;
+use super::{unique_constraint, Staff};
 use crate::db::product as db;
 use crate::db::stock as stock_db;
 use crate::domain::account::Role;
@@ -180,14 +180,6 @@ async fn details(conn: &mut PgConnection, id: i64) -> Result<Option<ProductDetai
     }))
 }
 
-/// The constraint a unique violation hit, if that is what `e` is.
-fn unique_constraint(e: &sqlx::Error) -> Option<String> {
-    match e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => d.constraint().map(str::to_string),
-        _ => None,
-    }
-}
-
 fn variant_error(row: usize, message: impl Into<String>) -> AppError {
     DomainError::Variant {
         row,
@@ -249,7 +241,7 @@ pub async fn save(
         Some(id) => db::update(&mut tx, id, &fields).await.map(|_| id),
         None => db::insert(&mut tx, &fields).await,
     };
-    let product_id = written.map_err(|e| match unique_constraint(&e).as_deref() {
+    let product_id = written.map_err(|e| match unique_constraint(&e) {
         Some("product_slug_key") => AppError::invalid(
             "slug",
             "Another product has this web address; choose another.",
@@ -358,7 +350,7 @@ async fn write_variants(
                         "it is not one of this product's; reload the page.",
                     ))
                 }
-                Err(e) if unique_constraint(&e).as_deref() == Some("variant_sku_key") => {
+                Err(e) if unique_constraint(&e) == Some("variant_sku_key") => {
                     return Err(variant_error(
                         row,
                         format!("SKU {} belongs to another product.", v.sku.as_str()),

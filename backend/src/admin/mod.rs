@@ -5,6 +5,8 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod categories;
+pub mod collections;
 pub mod orders;
 pub mod roles;
 pub mod stock;
@@ -76,4 +78,12 @@ pub async fn overview(state: &AppState, session: &Session) -> Result<AdminOvervi
         accounts: row.accounts,
         low_stock_variants: row.low_stock_variants,
     })
+}
+
+/// The constraint a unique violation hit, if that is what `e` is.
+pub(crate) fn unique_constraint(e: &sqlx::Error) -> Option<&str> {
+    match e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => d.constraint(),
+        _ => None,
+    }
 }

@@ -87,6 +87,8 @@ async fn footprint(app: &TestApp) -> Vec<i64> {
         "select count(*) from customer_order where status <> 'awaiting_payment'",
         "select count(*) from product",
         "select count(*) from variant",
+        "select count(*) from category",
+        "select count(*) from collection",
     ] {
         out.push(count(app, sql).await);
     }
@@ -156,6 +158,18 @@ async fn every_admin_function_refuses_visitors_customers_and_staff_where_admins_
             ],
             true,
         ),
+        ("admin/categories", vec![], false),
+        (
+            "admin/category/save",
+            vec![("name", "Lamps"), ("parent", &category_id)],
+            true,
+        ),
+        ("admin/collections", vec![], false),
+        (
+            "admin/collection/save",
+            vec![("name", "Bright ideas"), ("featured", "on")],
+            true,
+        ),
     ];
     for (endpoint, form, admin_only) in &calls {
         let visitor = post(&app, &browser(), endpoint, form).await;
@@ -195,8 +209,8 @@ async fn every_admin_function_refuses_visitors_customers_and_staff_where_admins_
         };
         ok(&app, who, endpoint, form).await;
     }
-    // Recorded, refunded (by the admin), adjusted, role given, product created.
-    assert_eq!(count(&app, "select count(*) from audit_log").await, 5);
+    // Recorded, refunded (by the admin), adjusted, role given, product, category and collection created.
+    assert_eq!(count(&app, "select count(*) from audit_log").await, 7);
 }
 
 #[sqlx::test(migrations = "../migrations")]

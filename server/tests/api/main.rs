@@ -4,6 +4,7 @@ mod account_security;
 mod accounts;
 mod admin;
 mod admin_catalog;
+mod admin_categories;
 mod cart;
 mod catalog;
 mod checkout;

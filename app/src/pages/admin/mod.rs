@@ -4,6 +4,7 @@
 //! plain server-rendered HTML with forms: they work without JavaScript and add nothing to the shop's bundle.
 
 mod audit;
+mod categories;
 mod order;
 mod orders;
 mod product;
@@ -11,6 +12,7 @@ mod products;
 mod stock;
 
 pub use audit::AuditPage;
+pub use categories::CategoriesPage;
 pub use order::AdminOrderPage;
 pub use orders::OrdersPage;
 pub use product::ProductEditPage;
@@ -45,6 +47,7 @@ pub fn AdminLayout() -> impl IntoView {
                     <a href="/admin" class="hover:underline">"Overview"</a>
                     <a href="/admin/orders" class="hover:underline">"Orders"</a>
                     <a href="/admin/products" class="hover:underline">"Products"</a>
+                    <a href="/admin/categories" class="hover:underline">"Categories"</a>
                     <a href="/admin/stock" class="hover:underline">"Stock"</a>
                     {is_admin.then(|| view! { <a href="/admin/audit" class="hover:underline">"Audit log"</a> })}
                 </nav>

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod categories;
 pub mod orders;
 pub mod stock;
 

@@ -1,0 +1,75 @@
+import { test, expect } from "@playwright/test";
+import { admin, signedInAdmin } from "./helpers";
+
+// The catalog from the back office: an admin adds a category, creates a product in it with two variants as a
+// draft (the shop does not show it), publishes it, and a shopper finds it in the new category and on its page
+// with the price just typed.
+
+test("an admin adds a category and a product in it; once published, shoppers find both", async ({ browser }) => {
+  test.skip(!admin.email, "scripts/test sets E2E_ADMIN_EMAIL and E2E_ADMIN_PASSWORD");
+  const tag = `${Date.now()}${Math.floor(Math.random() * 1e4)}`;
+  const name = `Field Jacket ${tag}`;
+  const sku = `JACKET-${tag}`;
+  const staff = await signedInAdmin(browser);
+
+  // A new category under Knitwear.
+  const category = `Jackets ${tag}`;
+  await staff.goto("/admin/categories");
+  const add = staff.getByTestId("new-category");
+  await add.getByLabel("Name").fill(category);
+  await add.getByLabel("Parent").selectOption({ label: "— Knitwear" });
+  await add.getByRole("button", { name: "Add category" }).click();
+  const row = staff.locator(`[data-testid="category-row"][data-slug="jackets-${tag}"]`);
+  await expect(row).toBeVisible();
+  await expect(row).toContainText("0 products");
+
+  await staff.goto("/admin/products");
+  await staff.getByTestId("new-product").click();
+  await expect(staff.getByTestId("product-title")).toHaveText("New product");
+  await staff.getByLabel("Name").fill(name);
+  await staff.getByLabel("Category").selectOption({ label: `Clothing › Knitwear › ${category}` });
+  await staff.getByLabel("Option names").fill("Size");
+  const rows = staff.getByTestId("new-variant-row");
+  await rows.nth(0).getByLabel("New variant SKU").fill(`${sku}-M`);
+  await rows.nth(0).getByLabel("New variant option values").fill("M");
+  await rows.nth(0).getByLabel("New variant price").fill("129.00");
+  await rows.nth(0).getByLabel("New variant stock").fill("4");
+  await rows.nth(1).getByLabel("New variant SKU").fill(`${sku}-L`);
+  await rows.nth(1).getByLabel("New variant option values").fill("L");
+  await rows.nth(1).getByLabel("New variant price").fill("134.50");
+  await staff.getByTestId("save-product").click();
+
+  // Saved as a draft: the form is now the product's, with its variants and a suggested web address.
+  await expect(staff.getByTestId("product-saved")).toBeVisible();
+  await expect(staff.getByTestId("product-title")).toHaveText(name);
+  await expect(staff.getByTestId("variant-row")).toHaveCount(2);
+  const slug = await staff.getByLabel("Web address").inputValue();
+  expect(slug).toBe(`field-jacket-${tag}`);
+  const shopper = await browser.newPage();
+  expect((await shopper.goto(`/p/${slug}`))?.status()).toBe(404);
+
+  // Published.
+  await staff.getByLabel("Status").selectOption("active");
+  await staff.getByTestId("save-product").click();
+  await expect(staff.getByTestId("product-saved")).toBeVisible();
+  await expect(staff.getByLabel("Status")).toHaveValue("active");
+
+  // The list finds it by the start of a SKU.
+  await staff.goto("/admin/products");
+  await staff.getByLabel("Name or SKU").fill(sku);
+  await staff.getByRole("button", { name: "Filter" }).click();
+  await expect(staff.getByTestId("product-row")).toHaveCount(1);
+  await expect(staff.getByTestId("product-row-status")).toHaveText("Active");
+
+  // A shopper (whose pages may come from the page cache, a few seconds old) finds it on its own page and, newest
+  // first, at the top of its category.
+  await expect(async () => {
+    const response = await shopper.goto(`/p/${slug}`);
+    expect(response?.status()).toBe(200);
+  }).toPass({ timeout: 15_000 });
+  await expect(shopper.getByRole("heading", { level: 1 })).toHaveText(name);
+  await expect(shopper.locator("main")).toContainText("129.00");
+  await shopper.goto(`/c/jackets-${tag}`);
+  await expect(shopper.getByRole("heading", { level: 1 })).toHaveText(category);
+  await expect(shopper.getByRole("link", { name }).first()).toBeVisible();
+});
