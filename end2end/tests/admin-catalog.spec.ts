@@ -26,7 +26,7 @@ test("an admin adds a category and a product in it; once published, shoppers fin
   await staff.goto("/admin/products");
   await staff.getByTestId("new-product").click();
   await expect(staff.getByTestId("product-title")).toHaveText("New product");
-  await staff.getByLabel("Name").fill(name);
+  await staff.getByLabel("Name", { exact: true }).fill(name);
   await staff.getByLabel("Category").selectOption({ label: `Clothing › Knitwear › ${category}` });
   await staff.getByLabel("Option names").fill("Size");
   const rows = staff.getByTestId("new-variant-row");
