@@ -24,8 +24,8 @@ use pages::account::{
     SignInPage, SignUpPage,
 };
 use pages::admin::{
-    AdminHome, AdminLayout, AdminOrderPage, AuditPage, CategoriesPage, OrdersPage, ProductEditPage,
-    ProductsPage, StockPage,
+    AdminHome, AdminLayout, AdminOrderPage, AuditPage, CategoriesPage, CustomerPage, CustomersPage,
+    OrdersPage, ProductEditPage, ProductsPage, StockPage,
 };
 use pages::checkout::{contact::CheckoutPage, review::ReviewPage, shipping::ShippingPage};
 use pages::{
@@ -100,6 +100,8 @@ fn Storefront() -> impl IntoView {
                     <Route path=(StaticSegment("products"), ParamSegment("id")) view=ProductEditPage/>
                     <Route path=StaticSegment("categories") view=CategoriesPage/>
                     <Route path=StaticSegment("stock") view=StockPage/>
+                    <Route path=StaticSegment("customers") view=CustomersPage/>
+                    <Route path=(StaticSegment("customers"), ParamSegment("id")) view=CustomerPage/>
                     <Route path=StaticSegment("audit") view=AuditPage/>
                 </ParentRoute>
             </Routes>

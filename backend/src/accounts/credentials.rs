@@ -51,6 +51,7 @@ pub async fn issue_reset(state: &AppState, email: &str) -> Result<Option<IssuedR
     let Some(row) = db::by_email(&mut conn, email)
         .await
         .or_internal("finding an account")?
+        .filter(|r| !r.disabled)
     else {
         return Ok(None);
     };

@@ -134,7 +134,7 @@ pub async fn sign_in(
     let matches = passwords::verify(password, row.as_ref().map(|r| r.password_hash.as_str()))
         .await
         .or_internal("checking a password")?;
-    let Some(row) = row.filter(|_| matches) else {
+    let Some(row) = row.filter(|r| matches && !r.disabled) else {
         return Err(AppError::SignInFailed);
     };
     if let Some(previous) = previous {

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod catalog;
 pub mod categories;
 pub mod collections;
+pub mod customers;
 pub mod orders;
 pub mod roles;
 pub mod stock;

@@ -109,7 +109,7 @@ pub async fn list(
     })
 }
 
-fn status_of(raw: &str) -> Result<OrderStatus, AppError> {
+pub(super) fn status_of(raw: &str) -> Result<OrderStatus, AppError> {
     OrderStatus::from_db(raw).ok_or_else(|| {
         tracing::error!(status = raw, "unknown order status");
         AppError::Internal

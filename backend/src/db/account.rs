@@ -8,6 +8,8 @@ pub struct CustomerRow {
     pub email: String,
     pub password_hash: String,
     pub role: String,
+    /// Disabled by an admin: no sign-in, no sessions, no reset links.
+    pub disabled: bool,
 }
 
 /// A new account; `None` when the email is taken.
@@ -29,7 +31,8 @@ pub async fn insert(
 pub async fn by_email(conn: &mut PgConnection, email: &str) -> sqlx::Result<Option<CustomerRow>> {
     sqlx::query_as!(
         CustomerRow,
-        r#"select customer_id, email::text as "email!", password_hash, role::text as "role!"
+        r#"select customer_id, email::text as "email!", password_hash, role::text as "role!",
+                  disabled_at is not null as "disabled!"
            from customer where email = $1::text::citext"#,
         email
     )
@@ -73,7 +76,7 @@ pub async fn touch_session(
              select s.token_hash, c.customer_id, c.email::text as email, c.role::text as role,
                     s.last_seen_at
              from customer_session s join customer c using (customer_id)
-             where s.token_hash = $1 and s.expires_at > now()
+             where s.token_hash = $1 and s.expires_at > now() and c.disabled_at is null
                and s.last_seen_at > now() - make_interval(secs => $2::bigint)),
            seen as (
              update customer_session set last_seen_at = now()
@@ -152,7 +155,8 @@ pub async fn orders_of(
 pub async fn by_id(conn: &mut PgConnection, customer_id: i64) -> sqlx::Result<Option<CustomerRow>> {
     sqlx::query_as!(
         CustomerRow,
-        r#"select customer_id, email::text as "email!", password_hash, role::text as "role!"
+        r#"select customer_id, email::text as "email!", password_hash, role::text as "role!",
+                  disabled_at is not null as "disabled!"
            from customer where customer_id = $1"#,
         customer_id
     )
@@ -257,7 +261,9 @@ pub async fn reset_owner(conn: &mut PgConnection, token_hash: &[u8]) -> sqlx::Re
 pub async fn use_reset(conn: &mut PgConnection, token_hash: &[u8]) -> sqlx::Result<Option<i64>> {
     let owner = sqlx::query_scalar!(
         "update password_reset set used_at = now()
-         where token_hash = $1 and used_at is null and expires_at > now() returning customer_id",
+         where token_hash = $1 and used_at is null and expires_at > now()
+           and customer_id in (select customer_id from customer where disabled_at is null)
+         returning customer_id",
         token_hash
     )
     .fetch_optional(&mut *conn)

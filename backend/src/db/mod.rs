@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod category;
 pub mod checkout;
 pub mod collection;
+pub mod customer;
 pub mod job;
 pub mod order;
 pub mod payment;

@@ -415,7 +415,7 @@ async fn a_cart_token_never_reaches_an_accounts_cart(pool: PgPool) {
     );
 }
 
-fn address_form(name: &'static str) -> Vec<(&'static str, &'static str)> {
+pub fn address_form(name: &'static str) -> Vec<(&'static str, &'static str)> {
     vec![
         ("name", name),
         ("line1", "1 rue de Rivoli"),

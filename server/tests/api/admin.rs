@@ -89,6 +89,7 @@ async fn footprint(app: &TestApp) -> Vec<i64> {
         "select count(*) from variant",
         "select count(*) from category",
         "select count(*) from collection",
+        "select count(*) from customer where disabled_at is not null",
     ] {
         out.push(count(app, sql).await);
     }
@@ -112,6 +113,12 @@ async fn every_admin_function_refuses_visitors_customers_and_staff_where_admins_
     .await
     .unwrap();
     let (product_id, category_id) = (product_id.to_string(), category_id.to_string());
+    let carl: i64 =
+        sqlx::query_scalar("select customer_id from customer where email = 'carl@example.com'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let carl = carl.to_string();
     let before = footprint(&app).await;
     let calls: Vec<Call> = vec![
         ("admin/overview", vec![], false),
@@ -170,6 +177,13 @@ async fn every_admin_function_refuses_visitors_customers_and_staff_where_admins_
             vec![("name", "Bright ideas"), ("featured", "on")],
             true,
         ),
+        ("admin/customers", vec![("q", "carl")], false),
+        ("admin/customer", vec![("customer_id", &carl)], false),
+        (
+            "admin/customer/act",
+            vec![("customer_id", &carl), ("action", "send_password_reset")],
+            true,
+        ),
     ];
     for (endpoint, form, admin_only) in &calls {
         let visitor = post(&app, &browser(), endpoint, form).await;
@@ -209,8 +223,9 @@ async fn every_admin_function_refuses_visitors_customers_and_staff_where_admins_
         };
         ok(&app, who, endpoint, form).await;
     }
-    // Recorded, refunded (by the admin), adjusted, role given, product, category and collection created.
-    assert_eq!(count(&app, "select count(*) from audit_log").await, 7);
+    // Recorded, refunded (by the admin), adjusted, role given, product, category and collection created, reset
+    // link sent.
+    assert_eq!(count(&app, "select count(*) from audit_log").await, 8);
 }
 
 #[sqlx::test(migrations = "../migrations")]

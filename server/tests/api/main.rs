@@ -5,6 +5,7 @@ mod accounts;
 mod admin;
 mod admin_catalog;
 mod admin_categories;
+mod admin_customers;
 mod cart;
 mod catalog;
 mod checkout;

@@ -5,6 +5,8 @@
 
 mod audit;
 mod categories;
+mod customer;
+mod customers;
 mod order;
 mod orders;
 mod product;
@@ -13,6 +15,8 @@ mod stock;
 
 pub use audit::AuditPage;
 pub use categories::CategoriesPage;
+pub use customer::CustomerPage;
+pub use customers::CustomersPage;
 pub use order::AdminOrderPage;
 pub use orders::OrdersPage;
 pub use product::ProductEditPage;
@@ -49,6 +53,7 @@ pub fn AdminLayout() -> impl IntoView {
                     <a href="/admin/products" class="hover:underline">"Products"</a>
                     <a href="/admin/categories" class="hover:underline">"Categories"</a>
                     <a href="/admin/stock" class="hover:underline">"Stock"</a>
+                    <a href="/admin/customers" class="hover:underline">"Customers"</a>
                     {is_admin.then(|| view! { <a href="/admin/audit" class="hover:underline">"Audit log"</a> })}
                 </nav>
                 <div class="mt-6"><Outlet/></div>

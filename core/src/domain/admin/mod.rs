@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod categories;
+pub mod customers;
 pub mod orders;
 pub mod stock;
 
