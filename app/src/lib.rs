@@ -25,7 +25,7 @@ use pages::account::{
 };
 use pages::admin::{
     AdminHome, AdminLayout, AdminOrderPage, AuditPage, CategoriesPage, CustomerPage, CustomersPage,
-    OrdersPage, ProductEditPage, ProductsPage, StockPage,
+    DiscountsPage, OrdersPage, ProductEditPage, ProductsPage, StockPage,
 };
 use pages::checkout::{contact::CheckoutPage, review::ReviewPage, shipping::ShippingPage};
 use pages::{
@@ -102,6 +102,7 @@ fn Storefront() -> impl IntoView {
                     <Route path=StaticSegment("stock") view=StockPage/>
                     <Route path=StaticSegment("customers") view=CustomersPage/>
                     <Route path=(StaticSegment("customers"), ParamSegment("id")) view=CustomerPage/>
+                    <Route path=StaticSegment("discounts") view=DiscountsPage/>
                     <Route path=StaticSegment("audit") view=AuditPage/>
                 </ParentRoute>
             </Routes>

@@ -11,6 +11,7 @@ pub mod category;
 pub mod checkout;
 pub mod collection;
 pub mod customer;
+pub mod discount;
 pub mod job;
 pub mod order;
 pub mod payment;

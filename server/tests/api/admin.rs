@@ -90,6 +90,8 @@ async fn footprint(app: &TestApp) -> Vec<i64> {
         "select count(*) from category",
         "select count(*) from collection",
         "select count(*) from customer where disabled_at is not null",
+        "select count(*) from discount",
+        "select count(*) from discount where ends_at is not null",
     ] {
         out.push(count(app, sql).await);
     }
@@ -184,6 +186,13 @@ async fn every_admin_function_refuses_visitors_customers_and_staff_where_admins_
             vec![("customer_id", &carl), ("action", "send_password_reset")],
             true,
         ),
+        ("admin/discounts", vec![], true),
+        (
+            "admin/discount/save",
+            vec![("code", "STAFF-ONLY"), ("kind", "percent"), ("amount", "5")],
+            true,
+        ),
+        ("admin/discount/end", vec![("discount_id", "1")], true),
     ];
     for (endpoint, form, admin_only) in &calls {
         let visitor = post(&app, &browser(), endpoint, form).await;
@@ -224,8 +233,8 @@ async fn every_admin_function_refuses_visitors_customers_and_staff_where_admins_
         ok(&app, who, endpoint, form).await;
     }
     // Recorded, refunded (by the admin), adjusted, role given, product, category and collection created, reset
-    // link sent.
-    assert_eq!(count(&app, "select count(*) from audit_log").await, 8);
+    // link sent, discount created and ended.
+    assert_eq!(count(&app, "select count(*) from audit_log").await, 10);
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -7,6 +7,7 @@ mod audit;
 mod categories;
 mod customer;
 mod customers;
+mod discounts;
 mod order;
 mod orders;
 mod product;
@@ -17,6 +18,7 @@ pub use audit::AuditPage;
 pub use categories::CategoriesPage;
 pub use customer::CustomerPage;
 pub use customers::CustomersPage;
+pub use discounts::DiscountsPage;
 pub use order::AdminOrderPage;
 pub use orders::OrdersPage;
 pub use product::ProductEditPage;
@@ -54,7 +56,10 @@ pub fn AdminLayout() -> impl IntoView {
                     <a href="/admin/categories" class="hover:underline">"Categories"</a>
                     <a href="/admin/stock" class="hover:underline">"Stock"</a>
                     <a href="/admin/customers" class="hover:underline">"Customers"</a>
-                    {is_admin.then(|| view! { <a href="/admin/audit" class="hover:underline">"Audit log"</a> })}
+                    {is_admin.then(|| view! {
+                        <a href="/admin/discounts" class="hover:underline">"Discounts"</a>
+                        <a href="/admin/audit" class="hover:underline">"Audit log"</a>
+                    })}
                 </nav>
                 <div class="mt-6"><Outlet/></div>
             </div>
