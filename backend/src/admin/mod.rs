@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod categories;
 pub mod collections;
 pub mod customers;
+pub mod dashboard;
 pub mod discounts;
 pub mod orders;
 pub mod roles;

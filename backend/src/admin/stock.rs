@@ -14,7 +14,7 @@ use serde_json::json;
 /// How many variants each list of the stock page shows.
 pub const LIST_SIZE: i64 = 100;
 
-fn level(row: db::LevelRow) -> StockLevel {
+pub(super) fn level(row: db::LevelRow) -> StockLevel {
     let label = row
         .options
         .as_object()

@@ -158,3 +158,94 @@ pub async fn record_manual_payment(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// The order statuses that count as sales: paid, whatever happened since, unless cancelled or refunded in full.
+const SOLD: &str = "paid,fulfilled,shipped,delivered,partially_refunded";
+
+pub struct DayRow {
+    pub day: chrono::NaiveDate,
+    pub orders: i64,
+    pub revenue_minor: i64,
+}
+
+/// Sales per day (UTC) from `days - 1` days ago to today, in `currency`, days without sales included.
+pub async fn sales_per_day(
+    conn: &mut PgConnection,
+    days: i64,
+    currency: &str,
+) -> sqlx::Result<Vec<DayRow>> {
+    sqlx::query_as!(
+        DayRow,
+        r#"with span as (
+             select generate_series((now() at time zone 'UTC')::date - ($1::int - 1),
+                                    (now() at time zone 'UTC')::date, interval '1 day')::date as day),
+           sold as (
+             select (created_at at time zone 'UTC')::date as day, count(*) as orders,
+                    sum(total_minor - refunded_minor) as revenue
+             from customer_order
+             where created_at >= (now() at time zone 'UTC')::date - ($1::int - 1)
+               and status::text = any(string_to_array($2, ',')) and currency = $3
+             group by 1)
+           select span.day as "day!", coalesce(sold.orders, 0) as "orders!",
+                  coalesce(sold.revenue, 0)::bigint as "revenue_minor!"
+           from span left join sold using (day) order by span.day"#,
+        days as i32,
+        SOLD,
+        currency
+    )
+    .fetch_all(conn)
+    .await
+}
+
+pub struct StatusCountRow {
+    pub status: String,
+    pub orders: i64,
+}
+
+/// Orders placed in the last `days` days, by their status now.
+pub async fn orders_by_status(
+    conn: &mut PgConnection,
+    days: i64,
+) -> sqlx::Result<Vec<StatusCountRow>> {
+    sqlx::query_as!(
+        StatusCountRow,
+        r#"select status::text as "status!", count(*) as "orders!"
+           from customer_order where created_at >= (now() at time zone 'UTC')::date - ($1::int - 1)
+           group by status order by status"#,
+        days as i32
+    )
+    .fetch_all(conn)
+    .await
+}
+
+pub struct TopProductRow {
+    pub name: String,
+    pub units: i64,
+    pub revenue_minor: i64,
+}
+
+/// The products that sold most units in the last `days` days (by the name on the order line).
+pub async fn top_products(
+    conn: &mut PgConnection,
+    days: i64,
+    currency: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<TopProductRow>> {
+    sqlx::query_as!(
+        TopProductRow,
+        r#"select l.product_name as name, sum(l.quantity)::bigint as "units!",
+                  sum(l.line_total_minor)::bigint as "revenue_minor!"
+           from customer_order o join order_line l using (customer_order_id)
+           where o.created_at >= (now() at time zone 'UTC')::date - ($1::int - 1)
+             and o.status::text = any(string_to_array($2, ',')) and o.currency = $3
+           group by l.product_name
+           order by 2 desc, 3 desc, 1
+           limit $4"#,
+        days as i32,
+        SOLD,
+        currency,
+        limit
+    )
+    .fetch_all(conn)
+    .await
+}

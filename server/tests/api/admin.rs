@@ -124,6 +124,7 @@ async fn every_admin_function_refuses_visitors_customers_and_staff_where_admins_
     let before = footprint(&app).await;
     let calls: Vec<Call> = vec![
         ("admin/overview", vec![], false),
+        ("admin/dashboard", vec![], false),
         ("admin/orders", vec![("status", "awaiting_payment")], false),
         ("admin/order", vec![("number", &number)], false),
         (

@@ -6,6 +6,7 @@ mod admin;
 mod admin_catalog;
 mod admin_categories;
 mod admin_customers;
+mod admin_dashboard;
 mod admin_discounts;
 mod cart;
 mod catalog;

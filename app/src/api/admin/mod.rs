@@ -21,6 +21,15 @@ pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
     admin::overview(&state, &session).await
 }
 
+/// The start page's last 30 days: sales per day, orders by status, top products, low stock.
+#[server(prefix = "/api", endpoint = "admin/dashboard")]
+pub async fn get_dashboard() -> Result<crate::domain::admin::dashboard::Dashboard, AppError> {
+    use crate::request::context;
+    let state = context::state()?;
+    let staff = context::staff(&state).await?;
+    backend::admin::dashboard::dashboard(&state, &staff).await
+}
+
 /// Makes an account a customer, staff or admin: admins only.
 #[server(prefix = "/api", endpoint = "admin/role")]
 pub async fn set_account_role(email: String, role: String) -> Result<(), AppError> {

@@ -7,6 +7,7 @@ mod audit;
 mod categories;
 mod customer;
 mod customers;
+mod dashboard;
 mod discounts;
 mod order;
 mod orders;
@@ -84,6 +85,7 @@ pub fn AdminHome() -> impl IntoView {
             <Figure label="Low on stock" value=o.low_stock_variants/>
             <Figure label="Accounts" value=o.accounts/>
         </dl>
+        <dashboard::DashboardCharts/>
         {is_admin.then(|| view! { <Roles/> })}
     }
     .into_any()

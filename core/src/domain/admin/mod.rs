@@ -4,6 +4,7 @@ pub mod audit;
 pub mod catalog;
 pub mod categories;
 pub mod customers;
+pub mod dashboard;
 pub mod discounts;
 pub mod orders;
 pub mod stock;
