@@ -2,7 +2,7 @@
 //! its save (admins). A save is one transaction: the product row is locked and its version checked first, so of
 //! two people saving the same product the second is told to reload, and nothing either typed is half-written.
 
-use super::{unique_constraint, Staff};
+use super::{like_pattern, unique_constraint, Staff};
 use crate::db::product as db;
 use crate::db::stock as stock_db;
 use crate::domain::account::Role;
@@ -24,13 +24,6 @@ fn status(raw: &str) -> Result<ProductStatus, AppError> {
     ProductStatus::from_db(raw).ok_or(AppError::Internal)
 }
 
-/// `%` and `_` typed by staff are letters, not wildcards.
-fn like_escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
 fn choices(rows: Vec<db::ChoiceRow>) -> Vec<Choice> {
     rows.into_iter()
         .map(|r| Choice {
@@ -50,11 +43,11 @@ pub async fn list(
     let name_like = filter
         .q
         .as_deref()
-        .map(|q| format!("%{}%", like_escape(&q.to_lowercase())));
+        .map(|q| like_pattern("%", &q.to_lowercase(), "%"));
     let sku_like = filter
         .q
         .as_deref()
-        .map(|q| format!("{}%", like_escape(&q.to_uppercase())));
+        .map(|q| like_pattern("", &q.to_uppercase(), "%"));
     let query = db::ListQuery {
         name_like: name_like.as_deref(),
         sku_like: sku_like.as_deref(),

@@ -3,7 +3,7 @@
 //! session and outstanding reset link at once) and send password-reset links.
 
 use super::orders::status_of;
-use super::Staff;
+use super::{like_pattern, Staff};
 use crate::crypto::Column;
 use crate::db::account as account_db;
 use crate::db::address as address_db;
@@ -32,14 +32,7 @@ pub async fn list(
     filter: &CustomerFilter,
 ) -> Result<CustomerList, AppError> {
     staff.require(Role::Staff)?;
-    let like = filter.q.as_deref().map(|q| {
-        format!(
-            "%{}%",
-            q.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        )
-    });
+    let like = filter.q.as_deref().map(|q| like_pattern("%", q, "%"));
     let mut conn = state.conn("connecting for customers").await?;
     let mut rows = db::list(
         &mut conn,

@@ -90,3 +90,13 @@ pub(crate) fn unique_constraint(e: &sqlx::Error) -> Option<&str> {
         _ => None,
     }
 }
+
+/// A LIKE pattern that finds `text` where `before` and `after` (`%` or nothing) say: `%` and `_` typed by
+/// staff are letters, not wildcards.
+pub(crate) fn like_pattern(before: &str, text: &str, after: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("{before}{escaped}{after}")
+}

@@ -1,6 +1,7 @@
 //! The catalog as staff see and edit it: a product's status, the product list and its filters, and the product
 //! form (the product, its option names and its variants) parsed into what the shop stores.
 
+use super::{name_and_slug, optional_id as id};
 use crate::domain::money::{minor_from_decimal, Currency, Money};
 use crate::domain::sku::Sku;
 use crate::domain::slug::Slug;
@@ -86,18 +87,6 @@ pub struct ProductFilter {
     pub stock: Option<StockFilter>,
     /// Keyset cursor: list products with a smaller id than this (newest first).
     pub after: Option<i64>,
-}
-
-fn id(raw: &str, field: &'static str, message: &'static str) -> Result<Option<i64>, DomainError> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    raw.parse::<i64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .map(Some)
-        .ok_or(DomainError::Field { field, message })
 }
 
 impl ProductFilter {
@@ -329,26 +318,11 @@ impl ProductInput {
                     })?,
             ),
         };
-        let name = form.name.trim();
-        if name.is_empty() {
-            return Err(DomainError::Required { field: "name" });
-        }
-        if name.chars().count() > 200 {
-            return Err(DomainError::TooLong {
-                field: "name",
-                max: 200,
-            });
-        }
-        let slug = match form.slug.trim() {
-            "" => Slug::from_name(name).map_err(|_| DomainError::Field {
-                field: "slug",
-                message: "Enter a web address of letters, digits and dashes: the name has none to suggest one.",
-            })?,
-            raw => Slug::parse(raw).map_err(|_| DomainError::Field {
-                field: "slug",
-                message: "Use lower-case letters, digits and single dashes, like linen-shirt.",
-            })?,
-        };
+        let (name, slug) = name_and_slug(
+            &form.name,
+            &form.slug,
+            "Use lower-case letters, digits and single dashes, like linen-shirt.",
+        )?;
         let description = form.description.trim();
         if description.chars().count() > 10_000 {
             return Err(DomainError::TooLong {
@@ -385,7 +359,7 @@ impl ProductInput {
         Ok(ProductInput {
             product_id,
             version,
-            name: name.to_string(),
+            name,
             slug,
             description: description.to_string(),
             category_id,

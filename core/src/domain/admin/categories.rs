@@ -55,18 +55,7 @@ pub struct CollectionInput {
 }
 
 fn optional_id(raw: &str, field: &'static str) -> Result<Option<i64>, DomainError> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    raw.parse::<i64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .map(Some)
-        .ok_or(DomainError::Field {
-            field,
-            message: "Choose one from the list.",
-        })
+    super::optional_id(raw, field, "Choose one from the list.")
 }
 
 /// The name (required, at most 200 characters), the slug (from the name when blank), the description (at most
@@ -77,26 +66,11 @@ fn common(
     description: &str,
     position: &str,
 ) -> Result<(String, Slug, String, i32), DomainError> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(DomainError::Required { field: "name" });
-    }
-    if name.chars().count() > 200 {
-        return Err(DomainError::TooLong {
-            field: "name",
-            max: 200,
-        });
-    }
-    let slug = match slug.trim() {
-        "" => Slug::from_name(name).map_err(|_| DomainError::Field {
-            field: "slug",
-            message: "Enter a web address of letters, digits and dashes: the name has none to suggest one.",
-        })?,
-        raw => Slug::parse(raw).map_err(|_| DomainError::Field {
-            field: "slug",
-            message: "Use lower-case letters, digits and single dashes, like summer-sale.",
-        })?,
-    };
+    let (name, slug) = super::name_and_slug(
+        name,
+        slug,
+        "Use lower-case letters, digits and single dashes, like summer-sale.",
+    )?;
     let description = description.trim();
     if description.chars().count() > 2_000 {
         return Err(DomainError::TooLong {
@@ -115,7 +89,7 @@ fn common(
                 message: "The position is a whole number from 0 to 10000; lower comes first.",
             })?,
     };
-    Ok((name.to_string(), slug, description.to_string(), position))
+    Ok((name, slug, description.to_string(), position))
 }
 
 impl CategoryInput {

@@ -26,6 +26,55 @@ pub struct AdminOverview {
     pub low_stock_variants: i64,
 }
 
+/// An id typed or sent back by a form: blank is `None`; anything but a positive whole number is refused with
+/// `message` on `field`.
+pub fn optional_id(
+    raw: &str,
+    field: &'static str,
+    message: &'static str,
+) -> Result<Option<i64>, DomainError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .map(Some)
+        .ok_or(DomainError::Field { field, message })
+}
+
+/// A display name (required, at most 200 characters) and its web address: the one typed, or one made from the
+/// name when blank. `example` shows the form a slug takes.
+pub fn name_and_slug(
+    name: &str,
+    slug: &str,
+    example: &'static str,
+) -> Result<(String, super::slug::Slug), DomainError> {
+    use super::slug::Slug;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(DomainError::Required { field: "name" });
+    }
+    if name.chars().count() > 200 {
+        return Err(DomainError::TooLong {
+            field: "name",
+            max: 200,
+        });
+    }
+    let slug = match slug.trim() {
+        "" => Slug::from_name(name).map_err(|_| DomainError::Field {
+            field: "slug",
+            message: "Enter a web address of letters, digits and dashes: the name has none to suggest one.",
+        })?,
+        raw => Slug::parse(raw).map_err(|_| DomainError::Field {
+            field: "slug",
+            message: example,
+        })?,
+    };
+    Ok((name.to_string(), slug))
+}
+
 /// A free-text note staff add to an action: trimmed, at most `max` characters, `None` when blank.
 pub fn note(raw: &str, field: &'static str, max: usize) -> Result<Option<String>, DomainError> {
     let raw = raw.trim();
