@@ -7,9 +7,10 @@ use crate::db::product as db;
 use crate::db::stock as stock_db;
 use crate::domain::account::Role;
 use crate::domain::admin::catalog::{
-    Choice, ProductDetails, ProductEditor, ProductFilter, ProductInput, ProductList, ProductStatus,
-    ProductSummary, VariantDetails, VariantInput,
+    Choice, ProductDetails, ProductEditor, ProductFilter, ProductList, ProductStatus,
+    ProductSummary, VariantDetails,
 };
+use crate::domain::admin::product_form::{ProductInput, VariantInput};
 use crate::domain::money::Money;
 use crate::domain::DomainError;
 use crate::error::AppError;

@@ -4,7 +4,8 @@
 // repeats them.
 #![allow(clippy::too_many_arguments)]
 
-use crate::domain::admin::catalog::{ProductDetails, ProductEditor, ProductList, VariantForm};
+use crate::domain::admin::catalog::{ProductDetails, ProductEditor, ProductList};
+use crate::domain::admin::product_form::VariantForm;
 use crate::error::AppError;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -56,7 +57,7 @@ pub async fn save_product(
     #[server(default)] collections: BTreeMap<String, String>,
     #[server(default)] variants: Vec<VariantForm>,
 ) -> Result<ProductDetails, AppError> {
-    use crate::domain::admin::catalog::{ProductForm, ProductInput};
+    use crate::domain::admin::product_form::{ProductForm, ProductInput};
     use crate::request::context;
     let state = context::state()?;
     let staff = context::staff(&state).await?;

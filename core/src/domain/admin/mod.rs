@@ -7,6 +7,7 @@ pub mod customers;
 pub mod dashboard;
 pub mod discounts;
 pub mod orders;
+pub mod product_form;
 pub mod stock;
 
 use super::DomainError;
