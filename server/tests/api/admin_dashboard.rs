@@ -9,6 +9,20 @@ use sqlx::PgPool;
 async fn a_paid_order_shows_in_todays_sales_and_the_charts_are_svg(pool: PgPool) {
     let app = spawn_app(pool).await;
     let cast = cast(&app).await;
+    // A new shop: the charts say there is nothing yet.
+    let html = cast
+        .staff
+        .get(app.url("/admin"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("No orders in the last 30 days yet."),
+        "empty state"
+    );
     let (sku, _) = app.sku_with_stock(3).await;
     let (number, _) = order(&app, &sku, 2, "dash@example.com", "manual").await;
     order(&app, &sku, 1, "unpaid@example.com", "manual").await;

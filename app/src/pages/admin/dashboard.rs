@@ -34,6 +34,7 @@ fn Charts(d: Dashboard) -> impl IntoView {
     let status_counts: Vec<i64> = d.by_status.iter().map(|(_, n)| *n).collect();
     let status_bars = rows(&status_counts, WIDTH - 160, ROW);
     let status_height = (d.by_status.len() as u32 * ROW).max(ROW);
+    let no_statuses = d.by_status.is_empty();
     let first = d.days.first().map(|s| s.day.clone()).unwrap_or_default();
     let last = d.days.last().map(|s| s.day.clone()).unwrap_or_default();
     view! {
@@ -62,6 +63,7 @@ fn Charts(d: Dashboard) -> impl IntoView {
         <div class="mt-10 grid gap-10 lg:grid-cols-2">
             <section>
                 <h2 class="text-xl font-semibold">"Orders by status"</h2>
+                {no_statuses.then(|| view! { <p class="mt-1 text-sm text-stone-600">"No orders in the last 30 days yet."</p> })}
                 <svg viewBox=format!("0 0 {WIDTH} {status_height}") class="mt-3 w-full" role="img"
                     aria-label="Orders of the last 30 days by status; the table below has the numbers." data-testid="status-chart">
                     {d.by_status.iter().zip(status_bars).map(|((status, n), b)| view! {
