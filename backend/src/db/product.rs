@@ -29,11 +29,37 @@ pub struct ListQuery<'a> {
 }
 
 /// Products newest first (by id), filtered, after the keyset `after`. Run with a plan made for each call's
-/// values (see `admin::catalog::list`): the search goes through the name's trigram index and the SKU index.
+/// values (see `admin::catalog::list`). A search takes the newest matches by name and the newest by SKU
+/// separately, each with every filter and its own limit, so a common word walks the id index and stops at a
+/// page, and a rare one goes through the name's trigram index or the SKU index.
 pub async fn list(conn: &mut PgConnection, q: &ListQuery<'_>) -> sqlx::Result<Vec<ListRow>> {
     sqlx::query_as!(
         ListRow,
-        r#"select p.product_id, p.name, p.slug, p.status::text as "status!", c.name as category,
+        r#"with hits as (
+             (select n.product_id from product n
+              where $1::text is not null and lower(n.name) like $1
+                and ($3::bigint is null or n.category_id = $3)
+                and ($4::text is null or n.status = $4::text::product_status)
+                and ($5::text is null or product_stock_is(n.product_id, $5))
+                and ($6::bigint is null or n.product_id < $6)
+              order by n.product_id desc limit $7)
+             union
+             (select n.product_id from variant v join product n using (product_id)
+              where $1::text is not null and v.sku like $2
+                and ($3::bigint is null or n.category_id = $3)
+                and ($4::text is null or n.status = $4::text::product_status)
+                and ($5::text is null or product_stock_is(n.product_id, $5))
+                and ($6::bigint is null or n.product_id < $6)
+              order by n.product_id desc limit $7)
+             union
+             (select n.product_id from product n
+              where $1::text is null
+                and ($3::bigint is null or n.category_id = $3)
+                and ($4::text is null or n.status = $4::text::product_status)
+                and ($5::text is null or product_stock_is(n.product_id, $5))
+                and ($6::bigint is null or n.product_id < $6)
+              order by n.product_id desc limit $7))
+           select p.product_id, p.name, p.slug, p.status::text as "status!", c.name as category,
                   p.price_min_minor, p.currency as "currency!", p.updated_at,
                   (select count(*) from variant v where v.product_id = p.product_id) as "variants!",
                   (select string_agg(s.sku, ', ') from
@@ -42,21 +68,7 @@ pub async fn list(conn: &mut PgConnection, q: &ListQuery<'_>) -> sqlx::Result<Ve
                   (select coalesce(sum(greatest(v.available, 0)), 0) from variant v
                    where v.product_id = p.product_id)::bigint as "available!"
            from product p join category c on c.category_id = p.category_id
-           where ($1::text is null or p.product_id in
-                   (select n.product_id from product n where lower(n.name) like $1
-                    union
-                    select v.product_id from variant v where v.sku like $2))
-             and ($3::bigint is null or p.category_id = $3)
-             and ($4::text is null or p.status = $4::text::product_status)
-             and ($5::text is null
-                  or ($5 = 'in_stock' and exists (select 1 from variant v
-                        where v.product_id = p.product_id and v.available > 0))
-                  or ($5 = 'low' and exists (select 1 from variant v
-                        where v.product_id = p.product_id and v.available > 0
-                          and v.available < v.low_stock_threshold))
-                  or ($5 = 'sold_out' and exists (select 1 from variant v
-                        where v.product_id = p.product_id and v.available <= 0)))
-             and ($6::bigint is null or p.product_id < $6)
+           where p.product_id in (select product_id from hits)
            order by p.product_id desc
            limit $7"#,
         q.name_like,

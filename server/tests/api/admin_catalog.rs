@@ -409,3 +409,65 @@ async fn a_price_change_reaches_carts_but_not_placed_orders(pool: PgPool) {
     .unwrap();
     assert_eq!(still, paid, "the placed order keeps its price");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_product_list_pages_by_keyset_and_filters_by_stock(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let cast = cast(&app).await;
+    let total = count(&app, "select count(*) from product").await;
+    assert!(total > 50, "the demo catalog fills more than a page");
+    let first = ok(&app, &cast.staff, "admin/products", &[]).await;
+    let page: Vec<i64> = first["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["product_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(page.len(), 50);
+    assert!(page.windows(2).all(|w| w[0] > w[1]), "newest first");
+    let after = first["next"].to_string();
+    let second = ok(&app, &cast.staff, "admin/products", &[("after", &after)]).await;
+    let rest: Vec<i64> = second["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["product_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(rest.len() as i64, (total - 50).min(50));
+    assert!(rest[0] < *page.last().unwrap(), "no overlap");
+
+    // One variant sold out: its product, and only products like it, are in the sold-out list.
+    let (sku, _) = app.sku_with_stock(1).await;
+    app.set_stock(&sku, 0).await;
+    let sold_out = ok(
+        &app,
+        &cast.staff,
+        "admin/products",
+        &[("stock", "sold_out")],
+    )
+    .await;
+    let expected = count(
+        &app,
+        "select count(*) from product p where exists (select 1 from variant v where v.product_id = p.product_id and v.available <= 0)",
+    )
+    .await;
+    assert_eq!(
+        sold_out["products"].as_array().unwrap().len() as i64,
+        expected.min(50)
+    );
+    let name: String = sqlx::query_scalar(
+        "select p.name from product p join variant v using (product_id) where v.sku = $1",
+    )
+    .bind(&sku)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let found = ok(
+        &app,
+        &cast.staff,
+        "admin/products",
+        &[("stock", "sold_out"), ("q", &sku)],
+    )
+    .await;
+    assert_eq!(found["products"][0]["name"], name.as_str());
+}
