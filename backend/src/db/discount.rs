@@ -94,12 +94,15 @@ pub async fn update(conn: &mut PgConnection, id: i64, d: &DiscountWrite<'_>) -> 
     Ok(())
 }
 
-/// Ends the code now (a code that had not started yet simply never starts).
+/// Ends the code now (a code that had not started yet simply never starts). The end is a whole second:
+/// checkout compares whole seconds, and a fractional end would round up and leave the code working for up to
+/// one more second.
 pub async fn end_now(conn: &mut PgConnection, id: i64) -> sqlx::Result<()> {
     sqlx::query!(
-        "update discount set starts_at = case when starts_at >= now() then null else starts_at end,
-                             ends_at = now()
-         where discount_id = $1 and (ends_at is null or ends_at > now())",
+        "update discount
+         set starts_at = case when starts_at >= date_trunc('second', now()) then null else starts_at end,
+             ends_at = date_trunc('second', now())
+         where discount_id = $1 and (ends_at is null or ends_at > date_trunc('second', now()))",
         id
     )
     .execute(conn)
