@@ -81,7 +81,7 @@ pub async fn detail(
         .await
         .or_internal("reading a customer")?
         .ok_or(AppError::NotFound)?;
-    let orders = db::orders(&mut tx, customer_id, 50)
+    let orders = account_db::orders_of(&mut tx, customer_id, 50)
         .await
         .or_internal("reading a customer's orders")?
         .into_iter()

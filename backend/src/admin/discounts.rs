@@ -2,16 +2,16 @@
 //! deleted: the orders that used it name it. A change locks the code's row, so it waits for a checkout that is
 //! redeeming the code, and a limit is never set below the uses already counted.
 
+use super::orders::day_start;
 use super::{unique_constraint, Staff};
 use crate::db::discount as db;
 use crate::domain::account::Role;
 use crate::domain::admin::discounts::{DiscountInput, DiscountState, DiscountView};
-use crate::domain::admin::Day;
 use crate::domain::checkout::DiscountKind;
 use crate::domain::money::Money;
 use crate::error::AppError;
 use crate::{AppState, OrInternal};
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::Utc;
 use serde_json::json;
 
 fn view(
@@ -57,13 +57,6 @@ fn view(
     })
 }
 
-fn start_of(day: Day, field: &'static str) -> Result<DateTime<Utc>, AppError> {
-    chrono::NaiveDate::from_ymd_opt(day.year, day.month, day.day)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| Utc.from_utc_datetime(&t))
-        .ok_or_else(|| AppError::invalid(field, "That day does not exist."))
-}
-
 pub async fn list(state: &AppState, staff: &Staff) -> Result<Vec<DiscountView>, AppError> {
     staff.require(Role::Admin)?;
     let mut conn = state.conn("connecting for discounts").await?;
@@ -85,11 +78,11 @@ pub async fn save(
     staff.require(Role::Admin)?;
     let starts_at = input
         .first_day
-        .map(|d| start_of(d, "first_day"))
+        .map(|d| day_start(d, "first_day"))
         .transpose()?;
     let ends_at = input
         .last_day
-        .map(|d| start_of(d, "last_day").map(|t| t + chrono::Duration::days(1)))
+        .map(|d| day_start(d, "last_day").map(|t| t + chrono::Duration::days(1)))
         .transpose()?;
     let (kind, amount, currency) = match input.kind {
         DiscountKind::Percent(bp) => ("percent", i64::from(bp), None),

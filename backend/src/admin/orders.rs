@@ -25,7 +25,7 @@ use serde_json::json;
 /// Orders on one page of the list.
 pub const PAGE_SIZE: i64 = 50;
 
-fn day_start(day: Day, field: &'static str) -> Result<DateTime<Utc>, AppError> {
+pub(super) fn day_start(day: Day, field: &'static str) -> Result<DateTime<Utc>, AppError> {
     chrono::NaiveDate::from_ymd_opt(day.year, day.month, day.day)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|t| Utc.from_utc_datetime(&t))

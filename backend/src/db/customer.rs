@@ -68,30 +68,6 @@ pub async fn detail(conn: &mut PgConnection, customer_id: i64) -> sqlx::Result<O
     .await
 }
 
-pub struct OrderRow {
-    pub number: String,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    pub status: String,
-    pub currency: String,
-    pub total_minor: i64,
-}
-
-pub async fn orders(
-    conn: &mut PgConnection,
-    customer_id: i64,
-    limit: i64,
-) -> sqlx::Result<Vec<OrderRow>> {
-    sqlx::query_as!(
-        OrderRow,
-        r#"select number, created_at, status::text as "status!", currency as "currency!", total_minor
-           from customer_order where customer_id = $1 order by created_at desc limit $2"#,
-        customer_id,
-        limit
-    )
-    .fetch_all(conn)
-    .await
-}
-
 /// Disables (`true`) or enables the account, its row locked; returns whether it was disabled before, or `None`
 /// when there is no such account. Disabling also uses up its outstanding password-reset links.
 pub async fn set_disabled(
