@@ -25,7 +25,7 @@ use pages::account::{
 };
 use pages::admin::{
     AdminHome, AdminLayout, AdminOrderPage, AuditPage, CategoriesPage, CustomerPage, CustomersPage,
-    DiscountsPage, OrdersPage, ProductEditPage, ProductsPage, StockPage,
+    DiscountsPage, ImportPage, ImportsPage, OrdersPage, ProductEditPage, ProductsPage, StockPage,
 };
 use pages::checkout::{contact::CheckoutPage, review::ReviewPage, shipping::ShippingPage};
 use pages::{
@@ -103,6 +103,8 @@ fn Storefront() -> impl IntoView {
                     <Route path=StaticSegment("customers") view=CustomersPage/>
                     <Route path=(StaticSegment("customers"), ParamSegment("id")) view=CustomerPage/>
                     <Route path=StaticSegment("discounts") view=DiscountsPage/>
+                    <Route path=StaticSegment("imports") view=ImportsPage/>
+                    <Route path=(StaticSegment("imports"), ParamSegment("id")) view=ImportPage/>
                     <Route path=StaticSegment("audit") view=AuditPage/>
                 </ParentRoute>
             </Routes>

@@ -10,6 +10,8 @@ pub mod collections;
 pub mod customers;
 pub mod dashboard;
 pub mod discounts;
+pub mod exports;
+pub mod imports;
 pub mod orders;
 pub mod roles;
 pub mod stock;

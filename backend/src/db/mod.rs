@@ -12,6 +12,8 @@ pub mod checkout;
 pub mod collection;
 pub mod customer;
 pub mod discount;
+pub mod export;
+pub mod import;
 pub mod job;
 pub mod order;
 pub mod payment;

@@ -49,6 +49,8 @@ pub fn registry(ctx: Arc<JobContext>) -> Registry {
             4,
             Arc::new(AccountNotice(ctx.clone())),
         )
+        // One file at a time per worker: an import already fills a core.
+        .with(kind::IMPORT_RUN, 1, Arc::new(Import(ctx.clone())))
         .with(kind::NOOP, 16, Arc::new(Noop(ctx.state.pool.clone())))
 }
 
@@ -236,6 +238,28 @@ impl Handler for Noop {
                     .map_err(JobError::retry("recording the effect"))?;
             }
             Ok(())
+        })
+    }
+}
+
+/// Imports an uploaded CSV file; a try resumes after the last batch the previous one committed. An import
+/// whose last try fails is marked failed, keeping what its committed batches did.
+struct Import(Arc<JobContext>);
+
+impl Handler for Import {
+    fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<(), JobError>> {
+        Box::pin(async move {
+            let id: i64 = job.field("import_id")?;
+            let state = &self.0.state;
+            match crate::admin::imports::run(state, id).await {
+                Err(e)
+                    if job.attempt >= job.max_attempts || matches!(e, JobError::Permanent(_)) =>
+                {
+                    crate::admin::imports::give_up(state, id).await?;
+                    Err(e)
+                }
+                other => other,
+            }
         })
     }
 }

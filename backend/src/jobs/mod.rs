@@ -26,6 +26,8 @@ pub mod kind {
     pub const PASSWORD_RESET: &str = "account.password_reset";
     /// Tells an account's owner that its password or email changed.
     pub const ACCOUNT_NOTICE: &str = "account.notice";
+    /// Works through an uploaded CSV file (products or stock), batch by batch.
+    pub const IMPORT_RUN: &str = "import.run";
     /// Does nothing but an optional sleep and database effect: for benchmarks, tests and checking a worker.
     pub const NOOP: &str = "noop";
 }

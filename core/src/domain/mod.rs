@@ -71,6 +71,9 @@ pub enum DomainError {
     /// One row of a product's variants was refused; `row` counts from 1 as the form shows them.
     #[error("Variant {row}: {message}")]
     Variant { row: usize, message: String },
+    /// An uploaded file refused as a whole (not a CSV, a column missing), in words for people.
+    #[error("{message}")]
+    File { message: String },
     /// A field refused for a reason of its own, in words for people.
     #[error("{message}")]
     Field {
@@ -99,6 +102,7 @@ impl DomainError {
             | DomainError::Field { field, .. } => field,
             DomainError::Phone => "phone",
             DomainError::Variant { .. } => "variants",
+            DomainError::File { .. } => "file",
             DomainError::Transition { .. } => "status",
             DomainError::DiscountNotStarted
             | DomainError::DiscountExpired

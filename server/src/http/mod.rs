@@ -2,6 +2,7 @@
 
 pub mod admission;
 pub mod bench;
+pub mod exports;
 pub mod fn_errors;
 pub mod health;
 pub mod origin;
@@ -96,6 +97,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions, config: &Config) -
     let router = router
         .leptos_routes_with_context(&site, routes, context.clone(), move || shell(shell_options.clone()))
         .merge(health::routes())
+        .merge(exports::routes())
         .merge(webhooks::routes())
         .merge(static_files::routes(&leptos_options, &config.media_dir))
         .fallback(leptos_axum::file_and_error_handler_with_context::<SiteState, _>(context, move |_| {

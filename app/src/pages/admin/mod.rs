@@ -9,6 +9,7 @@ mod customer;
 mod customers;
 mod dashboard;
 mod discounts;
+mod imports;
 mod order;
 mod orders;
 mod product;
@@ -20,6 +21,7 @@ pub use categories::CategoriesPage;
 pub use customer::CustomerPage;
 pub use customers::CustomersPage;
 pub use discounts::DiscountsPage;
+pub use imports::{ImportPage, ImportsPage};
 pub use order::AdminOrderPage;
 pub use orders::OrdersPage;
 pub use product::ProductEditPage;
@@ -57,6 +59,7 @@ pub fn AdminLayout() -> impl IntoView {
                     <a href="/admin/categories" class="hover:underline">"Categories"</a>
                     <a href="/admin/stock" class="hover:underline">"Stock"</a>
                     <a href="/admin/customers" class="hover:underline">"Customers"</a>
+                    <a href="/admin/imports" class="hover:underline">"Imports"</a>
                     {is_admin.then(|| view! {
                         <a href="/admin/discounts" class="hover:underline">"Discounts"</a>
                         <a href="/admin/audit" class="hover:underline">"Audit log"</a>

@@ -6,6 +6,7 @@ pub mod categories;
 pub mod customers;
 pub mod dashboard;
 pub mod discounts;
+pub mod imports;
 pub mod orders;
 pub mod product_form;
 pub mod stock;
