@@ -13,6 +13,7 @@ commands:
   migrate                   apply database migrations and exit
   seed --demo               load the deterministic demo catalog (replaces the catalog)
   seed --products N         add N generated products (up to 1,000,000) for scale tests
+  seed --orders N           add N generated orders (up to 1,000,000) for scale tests of the back office
   help                      show this text";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +38,7 @@ pub enum JobsCommand {
 pub enum SeedArgs {
     Demo,
     Products(u32),
+    Orders(u32),
 }
 
 pub const MAX_GENERATED: u32 = 1_000_000;
@@ -75,7 +77,16 @@ pub fn parse(mut args: impl Iterator<Item = String>) -> Result<Command, String> 
                 }
                 Command::Seed(SeedArgs::Products(n))
             }
-            _ => return Err("seed takes --demo or --products N".into()),
+            (Some("--orders"), Some(n)) => {
+                let n: u32 = n
+                    .parse()
+                    .map_err(|_| format!("--orders takes a number, not {n:?}"))?;
+                if !(1..=MAX_GENERATED).contains(&n) {
+                    return Err(format!("--orders takes 1 to {MAX_GENERATED}"));
+                }
+                Command::Seed(SeedArgs::Orders(n))
+            }
+            _ => return Err("seed takes --demo, --products N or --orders N".into()),
         },
         Some(other) => return Err(format!("unknown command {other:?}")),
     };
@@ -118,6 +129,10 @@ mod tests {
             p("seed --products 1000"),
             Ok(Command::Seed(SeedArgs::Products(1000)))
         );
+        assert_eq!(
+            p("seed --orders 20"),
+            Ok(Command::Seed(SeedArgs::Orders(20)))
+        );
     }
 
     #[test]
@@ -127,6 +142,8 @@ mod tests {
             "seed --products",
             "seed --products -1",
             "seed --products 0",
+            "seed --orders 0",
+            "seed --orders many",
             "seed --products 1000001",
             "nope",
             "create-admin",

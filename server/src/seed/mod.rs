@@ -1,8 +1,10 @@
-//! `server seed --demo` loads the demo catalog; `server seed --products N` adds N generated products.
+//! `server seed --demo` loads the demo catalog; `server seed --products N` adds N generated products;
+//! `server seed --orders N` adds N generated orders.
 
 mod bulk;
 mod demo;
 mod images;
+mod orders;
 mod shipping;
 
 use crate::cli::SeedArgs;
@@ -34,6 +36,15 @@ pub async fn run(config: &Config, args: SeedArgs) -> Result<(), BoxError> {
                 products = n,
                 seconds = started.elapsed().as_secs_f64(),
                 "generated products"
+            );
+        }
+        SeedArgs::Orders(n) => {
+            let started = std::time::Instant::now();
+            orders::generate(&pool, config, n).await?;
+            tracing::info!(
+                orders = n,
+                seconds = started.elapsed().as_secs_f64(),
+                "generated orders"
             );
         }
     }

@@ -33,7 +33,7 @@ pub fn ImportsPage() -> impl IntoView {
     view! {
         <PageMeta title="Imports and exports".into() description="Bulk files.".into()/>
         <h1 class="text-3xl font-bold tracking-tight">"Imports and exports"</h1>
-        <div class="mt-2 max-w-3xl"><FormError error=Signal::stored(error)/></div>
+        <div class="mt-2 max-w-3xl" data-testid="import-error"><FormError error=Signal::stored(error)/></div>
         <div class="mt-4 grid gap-8 lg:grid-cols-2">
             {is_admin.then(|| view! {
                 <Upload kind=ImportKind::Products
