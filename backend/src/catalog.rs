@@ -210,6 +210,7 @@ pub async fn product(state: &AppState, slug: &Slug) -> Result<ProductDetail, App
                 alt: i.alt,
                 width: u32::try_from(i.width).unwrap_or(1),
                 height: u32::try_from(i.height).unwrap_or(1),
+                srcset: i.srcset,
             })
             .collect(),
     })
@@ -248,6 +249,7 @@ fn card(row: CardRow) -> Result<ProductCard, AppError> {
             alt,
             width: u32::try_from(w).unwrap_or(1),
             height: u32::try_from(h).unwrap_or(1),
+            srcset: row.image_srcset,
         }),
         _ => None,
     };

@@ -57,6 +57,8 @@ pub struct AppState {
     pub payments: super::payment::Payments,
     /// Per-account rate limits (sign-in, password reset, orders).
     pub account_limits: super::limits::AccountLimits,
+    /// Where product images are stored: the local media folder or an S3-compatible bucket.
+    pub media: super::media::MediaStore,
 }
 
 impl AppState {

@@ -1,9 +1,10 @@
 import { test, expect } from "@playwright/test";
 import { admin, signedInAdmin } from "./helpers";
+import { png } from "./png";
 
 // The catalog from the back office: an admin adds a category, creates a product in it with two variants as a
-// draft (the shop does not show it), publishes it, and a shopper finds it in the new category and on its page
-// with the price just typed.
+// draft (the shop does not show it), adds a photo, publishes it, and a shopper finds it in the new category (its
+// card with the photo's widths in `srcset`) and on its page with the price just typed.
 
 test("an admin adds a category and a product in it; once published, shoppers find both", async ({ browser }) => {
   test.skip(!admin.email, "scripts/test sets E2E_ADMIN_EMAIL and E2E_ADMIN_PASSWORD");
@@ -48,6 +49,14 @@ test("an admin adds a category and a product in it; once published, shoppers fin
   const shopper = await browser.newPage();
   expect((await shopper.goto(`/p/${slug}`))?.status()).toBe(404);
 
+  // A photo with its alt text: stored in the shop's widths (a 1600-pixel upload becomes 320, 640 and 1280).
+  const images = staff.getByTestId("product-images");
+  await images.getByLabel("Image file").setInputFiles({ name: "jacket.png", mimeType: "image/png", buffer: png(1600, 1200) });
+  await images.getByLabel("Alt text").fill(`${name}, front`);
+  await images.getByRole("button", { name: "Add image" }).click();
+  await expect(staff.getByTestId("product-image")).toHaveCount(1);
+  await expect(staff.getByTestId("product-image").locator("img")).toHaveAttribute("alt", `${name}, front`);
+
   // Published.
   await staff.getByLabel("Status").selectOption("active");
   await staff.getByTestId("save-product").click();
@@ -69,7 +78,14 @@ test("an admin adds a category and a product in it; once published, shoppers fin
   }).toPass({ timeout: 15_000 });
   await expect(shopper.getByRole("heading", { level: 1 })).toHaveText(name);
   await expect(shopper.locator("main")).toContainText("129.00");
+  await expect(shopper.getByTestId("gallery").locator("img").first()).toHaveAttribute("srcset", /320w.*640w.*1280w/);
   await shopper.goto(`/c/jackets-${tag}`);
   await expect(shopper.getByRole("heading", { level: 1 })).toHaveText(category);
   await expect(shopper.getByRole("link", { name }).first()).toBeVisible();
+  // Its card offers the widths, so a phone loads a 320- or 640-pixel picture, never the 1600-pixel upload.
+  const card = shopper.getByTestId("product-card").filter({ hasText: name });
+  await expect(card.locator("img")).toHaveAttribute("srcset", /320w.*640w.*1280w/);
+  await expect(card.locator("img")).toHaveAttribute("sizes", /.+/);
+  const src = await card.locator("img").getAttribute("src");
+  expect((await shopper.request.get(src!)).headers()["content-type"]).toBe("image/jpeg");
 });

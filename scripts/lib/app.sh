@@ -8,6 +8,7 @@ _app_cleanup() {
   if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true; fi
   if declare -F stop_localstripe >/dev/null; then stop_localstripe; fi
   if declare -F stop_smtp_sink >/dev/null; then stop_smtp_sink; fi
+  if declare -F stop_moto >/dev/null; then stop_moto; fi
   if [ -n "$PG_DIR" ]; then pg_stop "$PG_DIR"; rm -rf "$PG_DIR"; fi
 }
 trap _app_cleanup EXIT

@@ -97,8 +97,16 @@ pub fn state_from_pools(
         "BAZAAR_DATA_KEYS is not set: addresses are stored encrypted and need a key \
          (generate one with `head -c 32 /dev/urandom | base64`, set BAZAAR_DATA_KEYS=1:<that>; see README)",
     )?;
+    let media = match &config.s3 {
+        Some(s3) => {
+            tracing::info!(bucket = %s3.settings.bucket, public = %s3.public_url, "product images in S3");
+            backend::media::MediaStore::s3(&s3.settings, &s3.public_url)?
+        }
+        None => backend::media::MediaStore::local(&config.media_dir)?,
+    };
     Ok(AppState {
         keys,
+        media,
         payments: payments(config)?,
         account_limits: account_limits(config),
         checkout_pool: pool.clone(),

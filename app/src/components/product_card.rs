@@ -16,6 +16,10 @@ pub fn ProductGrid(products: Vec<ProductCard>, #[prop(default = 4)] eager: usize
     }
 }
 
+/// How wide a card's picture is drawn: half the screen on phones, a third on tablets, at most ~280 px in the
+/// four-column grid. Browsers pick the smallest stored width that fills it.
+pub const CARD_SIZES: &str = "(min-width: 1024px) 280px, (min-width: 768px) 33vw, 50vw";
+
 #[component]
 pub fn ProductCardView(product: ProductCard, #[prop(optional)] eager: bool) -> impl IntoView {
     let href = format!("/p/{}", product.slug);
@@ -24,6 +28,8 @@ pub fn ProductCardView(product: ProductCard, #[prop(optional)] eager: bool) -> i
             <div class="aspect-square overflow-hidden rounded-lg bg-stone-100">
                 {product.image.map(|img| view! {
                     <img
+                        sizes=img.srcset.as_ref().map(|_| CARD_SIZES)
+                        srcset=img.srcset
                         src=img.url
                         alt=img.alt
                         width=img.width

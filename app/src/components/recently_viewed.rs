@@ -54,7 +54,7 @@ pub fn RecentlyViewed(current: RecentItem) -> impl IntoView {
                             <a href=format!("/p/{}", item.slug) class="group block">
                                 <div class="aspect-square overflow-hidden rounded-lg bg-stone-100">
                                     {item.image.map(|img| view! {
-                                        <img src=img.url alt=img.alt width=img.width height=img.height loading="lazy" class="h-full w-full object-cover"/>
+                                        <img src=img.url srcset=img.srcset.clone() sizes=img.srcset.map(|_| crate::components::product_card::CARD_SIZES) alt=img.alt width=img.width height=img.height loading="lazy" class="h-full w-full object-cover"/>
                                     })}
                                 </div>
                                 <p class="mt-2 text-sm text-stone-800 group-hover:underline">{item.name}</p>

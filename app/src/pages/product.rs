@@ -102,7 +102,8 @@ fn Gallery(images: Vec<Image>) -> impl IntoView {
         <div>
             <div class="no-scrollbar flex aspect-square snap-x snap-mandatory overflow-x-auto rounded-xl bg-stone-100" data-testid="gallery">
                 {images.into_iter().enumerate().map(|(i, img)| view! {
-                    <img id=format!("image-{}", i + 1) src=img.url alt=img.alt width=img.width height=img.height
+                    <img id=format!("image-{}", i + 1) src=img.url alt=img.alt
+                        sizes=img.srcset.as_ref().map(|_| "(min-width: 768px) 50vw, 100vw") srcset=img.srcset width=img.width height=img.height
                         loading=if i == 0 { "eager" } else { "lazy" }
                         fetchpriority=if i == 0 { "high" } else { "auto" }
                         class="h-full w-full flex-none snap-center object-cover"/>
@@ -114,7 +115,7 @@ fn Gallery(images: Vec<Image>) -> impl IntoView {
                         <li>
                             <a href=format!("#image-{}", i + 1) class="block h-16 w-16 overflow-hidden rounded-md border border-stone-200 hover:border-stone-500"
                                 aria-label=format!("Show image {}: {}", i + 1, img.alt)>
-                                <img src=img.url alt="" width="64" height="64" loading="lazy" class="h-full w-full object-cover"/>
+                                <img src=img.url srcset=img.srcset.clone() sizes=img.srcset.map(|_| "64px") alt="" width="64" height="64" loading="lazy" class="h-full w-full object-cover"/>
                             </a>
                         </li>
                     }).collect_view()}

@@ -7,7 +7,13 @@
 use backend::payment::ProviderSources;
 use leptos::prelude::use_context;
 
-pub fn policy(nonce: &str, provider: Option<&ProviderSources>, dev_reload: Option<&str>) -> String {
+pub fn policy(
+    nonce: &str,
+    provider: Option<&ProviderSources>,
+    dev_reload: Option<&str>,
+    media: Option<&str>,
+) -> String {
+    let img = media.map(|o| format!(" {o}")).unwrap_or_default();
     let join = |extra: Option<&Vec<String>>| {
         extra
             .map(|origins| origins.iter().map(|o| format!(" {o}")).collect::<String>())
@@ -25,7 +31,7 @@ pub fn policy(nonce: &str, provider: Option<&ProviderSources>, dev_reload: Optio
     };
     format!(
         "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'{script}; \
-         style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'{connect}; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:{img}; font-src 'self'; connect-src 'self'{connect}; \
          frame-src{frame}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
     )
 }
@@ -51,7 +57,14 @@ pub fn set_for_page() {
         .then(|| use_context::<leptos::config::LeptosOptions>().map(|o| o.reload_port))
         .flatten()
         .map(|port| format!("ws://127.0.0.1:{port} ws://localhost:{port}"));
-    let value = policy(&nonce.to_string(), provider.as_ref(), dev_reload.as_deref());
+    // Product images served from a bucket or CDN rather than this server.
+    let media = state.as_ref().and_then(|s| s.media.foreign_origin());
+    let value = policy(
+        &nonce.to_string(),
+        provider.as_ref(),
+        dev_reload.as_deref(),
+        media.as_deref(),
+    );
     if let Ok(value) = http::HeaderValue::from_str(&value) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
@@ -63,7 +76,8 @@ mod tests {
 
     #[test]
     fn pages_allow_only_their_nonce_and_payment_pages_the_provider() {
-        let plain = policy("abc", None, None);
+        let plain = policy("abc", None, None, None);
+        assert!(plain.contains("img-src 'self' data:;"));
         assert!(plain.contains("script-src 'nonce-abc' 'strict-dynamic' 'wasm-unsafe-eval';"));
         assert!(plain.contains("frame-src 'none'") && plain.contains("connect-src 'self';"));
         assert!(!plain.contains("unsafe-eval'") || plain.contains("wasm-unsafe-eval"));
@@ -75,9 +89,16 @@ mod tests {
                 "https://hooks.stripe.com".into(),
             ],
         };
-        let pay = policy("xyz", Some(&stripe), None);
+        let pay = policy("xyz", Some(&stripe), None, None);
         assert!(pay.contains("'wasm-unsafe-eval' https://js.stripe.com;"));
         assert!(pay.contains("connect-src 'self' https://api.stripe.com;"));
         assert!(pay.contains("frame-src https://js.stripe.com https://hooks.stripe.com;"));
+    }
+
+    #[test]
+    fn images_from_a_bucket_are_allowed_as_images_only() {
+        let p = policy("n", None, None, Some("https://cdn.example.com"));
+        assert!(p.contains("img-src 'self' data: https://cdn.example.com;"));
+        assert!(p.contains("connect-src 'self';") && p.contains("default-src 'self';"));
     }
 }

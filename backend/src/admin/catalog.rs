@@ -7,7 +7,7 @@ use crate::db::product as db;
 use crate::db::stock as stock_db;
 use crate::domain::account::Role;
 use crate::domain::admin::catalog::{
-    Choice, ProductDetails, ProductEditor, ProductFilter, ProductList, ProductStatus,
+    AdminImage, Choice, ProductDetails, ProductEditor, ProductFilter, ProductList, ProductStatus,
     ProductSummary, VariantDetails,
 };
 use crate::domain::admin::product_form::{ProductInput, VariantInput};
@@ -160,6 +160,19 @@ async fn details(conn: &mut PgConnection, id: i64) -> Result<Option<ProductDetai
     let collection_ids = db::collection_ids(conn, id)
         .await
         .or_internal("reading collections")?;
+    let images = crate::db::image::list(conn, id)
+        .await
+        .or_internal("reading images")?
+        .into_iter()
+        .map(|i| AdminImage {
+            image_id: i.product_image_id,
+            url: i.url,
+            alt: i.alt,
+            width: u32::try_from(i.width).unwrap_or(1),
+            height: u32::try_from(i.height).unwrap_or(1),
+            srcset: i.srcset,
+        })
+        .collect();
     Ok(Some(ProductDetails {
         status: status(&p.status)?,
         product_id: p.product_id,
@@ -171,6 +184,7 @@ async fn details(conn: &mut PgConnection, id: i64) -> Result<Option<ProductDetai
         collection_ids,
         options,
         variants,
+        images,
     }))
 }
 

@@ -17,6 +17,7 @@ pub struct CardRow {
     pub image_alt: Option<String>,
     pub image_width: Option<i32>,
     pub image_height: Option<i32>,
+    pub image_srcset: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -99,14 +100,14 @@ macro_rules! cards {
             "select " + $lead + r#" p.product_id, p.slug, p.name, p.price_min_minor, p.currency as "currency!",
                   p.created_at, agg.compare_at_minor, agg.has_price_range, agg.in_stock,
                   img.url as "image_url?", img.alt as "image_alt?", img.width as "image_width?",
-                  img.height as "image_height?" "# + $from + r#"
+                  img.height as "image_height?", img.srcset as "image_srcset?" "# + $from + r#"
            cross join lateral (
                select max(v.compare_at_minor) filter (where v.price_minor = p.price_min_minor) as compare_at_minor,
                       max(v.price_minor) > min(v.price_minor) as has_price_range,
                       bool_or(v.available > 0) as in_stock
                from variant v where v.product_id = p.product_id) agg
            left join lateral (
-               select i.url, i.alt, i.width, i.height from product_image i
+               select i.url, i.alt, i.width, i.height, i.srcset from product_image i
                where i.product_id = p.product_id order by i.position limit 1) img on true "# + $rest,
             $($arg),*
         )
@@ -241,6 +242,7 @@ pub struct CollectionCardRow {
     pub image_alt: Option<String>,
     pub image_width: Option<i32>,
     pub image_height: Option<i32>,
+    pub image_srcset: Option<String>,
 }
 
 /// Cards of several collections at once, tagged with their collection, in collection order.
@@ -284,6 +286,7 @@ pub async fn collection_cards(
                     image_alt: r.image_alt,
                     image_width: r.image_width,
                     image_height: r.image_height,
+                    image_srcset: r.image_srcset,
                 },
             )
         })
@@ -348,12 +351,13 @@ pub struct ImageRow {
     pub alt: String,
     pub width: i32,
     pub height: i32,
+    pub srcset: Option<String>,
 }
 
 pub async fn images_of(pool: &PgPool, product_id: i64) -> sqlx::Result<Vec<ImageRow>> {
     sqlx::query_as!(
         ImageRow,
-        "select url, alt, width, height from product_image where product_id = $1 order by position, product_image_id",
+        "select url, alt, width, height, srcset from product_image where product_id = $1 order by position, product_image_id",
         product_id
     )
     .fetch_all(pool)

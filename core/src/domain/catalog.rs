@@ -10,6 +10,9 @@ pub struct Image {
     pub alt: String,
     pub width: u32,
     pub height: u32,
+    /// The stored widths (`… 320w, … 640w, …`) for uploaded images; seeded images have one file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub srcset: Option<String>,
 }
 
 /// A product in a grid: enough to render a card and link to the product page.

@@ -40,6 +40,8 @@ pub struct Config {
     pub bind: Option<SocketAddr>,
     pub public_url: Option<String>,
     pub media_dir: PathBuf,
+    /// Product images in an S3-compatible bucket instead of `media_dir` (`BAZAAR_S3_BUCKET` and its siblings).
+    pub s3: Option<sections::S3>,
     pub log_format: LogFormat,
     pub currency: Currency,
     pub secure_cookies: Option<bool>,
@@ -142,6 +144,7 @@ impl Config {
             media_dir: env
                 .text("BAZAAR_MEDIA_DIR")
                 .map_or_else(|| PathBuf::from(".data/media"), PathBuf::from),
+            s3: sections::s3(&env)?,
             log_format: env.choice(
                 "BAZAAR_LOG_FORMAT",
                 &[("pretty", LogFormat::Pretty), ("json", LogFormat::Json)],

@@ -99,6 +99,60 @@ pub fn stripe(env: &Env) -> Result<Option<backend::payment::stripe::StripeConfig
     }))
 }
 
+/// An S3-compatible bucket for product images, and where browsers fetch them.
+#[derive(Debug, Clone)]
+pub struct S3 {
+    pub settings: backend::media::S3Settings,
+    /// The images' public base URL (a CDN, or the bucket's own URL).
+    pub public_url: String,
+}
+
+/// Product images go to an S3-compatible bucket when `BAZAAR_S3_BUCKET` is set: `BAZAAR_S3_ENDPOINT` (for
+/// stores other than AWS), `BAZAAR_S3_REGION` (`us-east-1`), `BAZAAR_S3_ACCESS_KEY_ID`,
+/// `BAZAAR_S3_SECRET_ACCESS_KEY`, and `BAZAAR_MEDIA_PUBLIC_URL` (where browsers fetch them; by default the
+/// bucket's own URL).
+pub fn s3(env: &Env) -> Result<Option<S3>, ConfigError> {
+    let Some(bucket) = env.text("BAZAAR_S3_BUCKET") else {
+        return Ok(None);
+    };
+    let endpoint = env.text("BAZAAR_S3_ENDPOINT");
+    if endpoint
+        .as_ref()
+        .is_some_and(|e| !(e.starts_with("http://") || e.starts_with("https://")))
+    {
+        return Err(invalid(
+            "BAZAAR_S3_ENDPOINT",
+            "must start with http:// or https://",
+        ));
+    }
+    let region = env
+        .text("BAZAAR_S3_REGION")
+        .unwrap_or_else(|| "us-east-1".into());
+    let public_url = match env.text("BAZAAR_MEDIA_PUBLIC_URL") {
+        Some(url) if url.starts_with("http://") || url.starts_with("https://") => url,
+        Some(_) => {
+            return Err(invalid(
+                "BAZAAR_MEDIA_PUBLIC_URL",
+                "must start with http:// or https://",
+            ));
+        }
+        None => match &endpoint {
+            Some(e) => format!("{}/{bucket}", e.trim_end_matches('/')),
+            None => format!("https://{bucket}.s3.{region}.amazonaws.com"),
+        },
+    };
+    Ok(Some(S3 {
+        settings: backend::media::S3Settings {
+            access_key_id: env.required("BAZAAR_S3_ACCESS_KEY_ID")?,
+            secret_access_key: env.required("BAZAAR_S3_SECRET_ACCESS_KEY")?,
+            bucket,
+            endpoint,
+            region,
+        },
+        public_url,
+    }))
+}
+
 /// Email settings. Without `BAZAAR_SMTP_HOST`, messages are written to `BAZAAR_MAIL_DIR` (default `.data/mail`).
 pub fn mail(env: &Env, public_url: Option<&str>) -> Result<MailConfig, ConfigError> {
     let tls = env.choice(

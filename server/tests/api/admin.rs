@@ -92,6 +92,7 @@ async fn footprint(app: &TestApp) -> Vec<i64> {
         "select count(*) from customer where disabled_at is not null",
         "select count(*) from discount",
         "select count(*) from discount where ends_at is not null",
+        "select count(*) from product_image",
     ] {
         out.push(count(app, sql).await);
     }
@@ -121,6 +122,14 @@ async fn every_admin_function_refuses_visitors_customers_and_staff_where_admins_
             .await
             .unwrap();
     let carl = carl.to_string();
+    let image_id: i64 = sqlx::query_scalar(
+        "select product_image_id from product_image where product_id = $1 order by position limit 1",
+    )
+    .bind(product_id.parse::<i64>().unwrap())
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let image_id = image_id.to_string();
     let before = footprint(&app).await;
     let calls: Vec<Call> = vec![
         ("admin/overview", vec![], false),
@@ -157,6 +166,11 @@ async fn every_admin_function_refuses_visitors_customers_and_staff_where_admins_
         ("admin/audit", vec![], true),
         ("admin/products", vec![("q", "shirt")], false),
         ("admin/product", vec![("product_id", &product_id)], false),
+        (
+            "admin/product/image/remove",
+            vec![("product_id", &product_id), ("image_id", &image_id)],
+            true,
+        ),
         (
             "admin/product/save",
             vec![
@@ -246,9 +260,9 @@ async fn every_admin_function_refuses_visitors_customers_and_staff_where_admins_
         };
         ok(&app, who, endpoint, form).await;
     }
-    // Recorded, refunded (by the admin), adjusted, role given, product, category and collection created, reset
-    // link sent, discount created and ended.
-    assert_eq!(count(&app, "select count(*) from audit_log").await, 10);
+    // Recorded, refunded (by the admin), adjusted, role given, image removed, product, category and collection
+    // created, reset link sent, discount created and ended.
+    assert_eq!(count(&app, "select count(*) from audit_log").await, 11);
 }
 
 #[sqlx::test(migrations = "../migrations")]

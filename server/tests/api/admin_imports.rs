@@ -26,14 +26,7 @@ async fn upload(
             .mime_str("text/csv")
             .unwrap(),
     );
-    let r = client
-        .post(app.url("/api/admin/import"))
-        .header("accept", "application/json")
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    (r.status(), r.text().await.unwrap())
+    app.post_multipart(client, "admin/import", form).await
 }
 
 /// Uploads and waits for the import to finish: its page's data.

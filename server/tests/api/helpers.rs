@@ -47,6 +47,14 @@ pub fn stripe_url() -> Option<String> {
         .filter(|u| !u.is_empty())
 }
 
+/// The local S3-compatible server (moto) that scripts/test starts; the S3 image test fails clearly without it.
+pub fn require_s3() -> String {
+    std::env::var("BAZAAR_TEST_S3_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .expect("BAZAAR_TEST_S3_URL is not set: the S3 image test needs moto (scripts/test starts one and sets it)")
+}
+
 /// The same, for tests that pay by card: they fail with a clear message when it is missing.
 pub fn require_stripe() -> String {
     stripe_url().expect(
@@ -249,6 +257,11 @@ pub async fn spawn_app_with(pool: PgPool, settings: &[(&str, &str)]) -> TestApp 
 }
 
 impl TestApp {
+    /// The local media folder the app stores images in.
+    pub fn media_dir(&self) -> &std::path::Path {
+        &self._media.0
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }
@@ -266,6 +279,24 @@ impl TestApp {
             .send()
             .await
             .expect("POST")
+    }
+
+    /// Posts a multipart form to a server function as `client` (a signed-in browser), asking for JSON:
+    /// (status, body). Uploads go this way: images and CSV imports.
+    pub async fn post_multipart(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: reqwest::multipart::Form,
+    ) -> (reqwest::StatusCode, String) {
+        let r = client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("accept", "application/json")
+            .multipart(form)
+            .send()
+            .await
+            .expect("POST multipart");
+        (r.status(), r.text().await.expect("body"))
     }
 
     /// A SKU with at least `min` units in stock, and that stock.

@@ -8,6 +8,7 @@ mod admin_categories;
 mod admin_customers;
 mod admin_dashboard;
 mod admin_discounts;
+mod admin_images;
 mod admin_imports;
 mod cart;
 mod catalog;

@@ -5,11 +5,16 @@
 
 use super::{loaded, BUTTON, INPUT};
 use crate::api::admin::catalog::{get_product_editor, SaveProduct};
+use crate::api::admin::images::{ADD_IMAGE_PATH, REMOVE_IMAGE_PATH};
 use crate::components::error_view::FormError;
 use crate::components::page_meta::PageMeta;
-use crate::domain::admin::catalog::{ProductEditor, ProductStatus, VariantDetails};
+use crate::domain::admin::catalog::{
+    AdminImage, ProductEditor, ProductStatus, VariantDetails, MAX_ALT, MAX_IMAGES,
+};
+use crate::error::AppError;
 use crate::pages::checkout::form_error;
 use leptos::prelude::*;
+use leptos::server_fn::error::ServerFnUrlError;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// What the browser checks before the form is sent (the server checks again).
@@ -165,6 +170,63 @@ fn ProductForm(editor: ProductEditor) -> impl IntoView {
             </fieldset>
             <div><button type="submit" class=BUTTON data-testid="save-product">"Save product"</button></div>
         </ActionForm>
+        {product.map(|p| view! { <Images product_id=p.product_id images=p.images/> })}
+    }
+}
+
+/// The product's pictures, each with its removal, and the upload of another: plain forms (a file upload and a
+/// removal need no script), separate from the product form so a half-typed product is never posted with them.
+#[component]
+fn Images(product_id: i64, images: Vec<AdminImage>) -> impl IntoView {
+    // A plain form post that failed comes back here with its error in the query (`__path`, `__err`).
+    let error: Option<AppError> = use_query_map().with_untracked(|q| {
+        matches!(
+            q.get("__path").as_deref(),
+            Some(ADD_IMAGE_PATH | REMOVE_IMAGE_PATH)
+        )
+        .then(|| q.get("__err"))
+        .flatten()
+        .map(|e| ServerFnUrlError::<AppError>::decode_err(&e))
+    });
+    let product_id = product_id.to_string();
+    let full = images.len() >= MAX_IMAGES;
+    view! {
+        <section id="images" class="mt-10" data-testid="product-images">
+            <h2 class="text-xl font-semibold">"Images"</h2>
+            <p class="mt-1 text-sm text-stone-600">"The first image is the product's picture in listings. Each upload is stored 320, 640 and 1280 pixels wide; phones get the small one."</p>
+            <div class="mt-2"><FormError error=Signal::stored(error)/></div>
+            <ul class="mt-4 flex flex-wrap gap-4" role="list">
+                {images.into_iter().map(|img| view! {
+                    <li class="w-40" data-testid="product-image">
+                        <img src=img.url.clone() srcset=img.srcset.clone() sizes=img.srcset.map(|_| "160px") alt=img.alt.clone()
+                            width=img.width height=img.height loading="lazy" class="aspect-square w-40 rounded-md bg-stone-100 object-cover"/>
+                        <p class="mt-1 truncate text-xs text-stone-600" title=img.alt.clone()>{img.alt.clone()}</p>
+                        <form method="post" action=REMOVE_IMAGE_PATH class="mt-1">
+                            <input type="hidden" name="product_id" value=product_id.clone()/>
+                            <input type="hidden" name="image_id" value=img.image_id.to_string()/>
+                            <button type="submit" class="text-xs text-red-700 underline" aria-label=format!("Remove image: {}", img.alt)>"Remove"</button>
+                        </form>
+                    </li>
+                }).collect_view()}
+            </ul>
+            {(!full).then(|| view! {
+                <form method="post" action=ADD_IMAGE_PATH enctype="multipart/form-data" class="mt-4 flex flex-wrap items-end gap-3">
+                    <input type="hidden" name="product_id" value=product_id.clone()/>
+                    <div>
+                        <label for="image-file" class="block text-sm font-medium">"Image file"</label>
+                        <input id="image-file" name="file" type="file" accept="image/jpeg,image/png,image/webp" required class="mt-1 text-sm"/>
+                        <p class="mt-1 text-xs text-stone-500">"JPEG, PNG or WebP, at least 320 pixels wide, at most 10 MB."</p>
+                    </div>
+                    <div class="min-w-64 flex-1">
+                        <label for="image-alt" class="block text-sm font-medium">"Alt text"</label>
+                        <input id="image-alt" name="alt" type="text" required maxlength=MAX_ALT class=INPUT
+                            placeholder="What the picture shows, for shoppers who cannot see it"/>
+                    </div>
+                    <button type="submit" class=BUTTON>"Add image"</button>
+                </form>
+            })}
+            {full.then(|| view! { <p class="mt-4 text-sm text-stone-600">{format!("A product has at most {MAX_IMAGES} images; remove one to add another.")}</p> })}
+        </section>
     }
 }
 

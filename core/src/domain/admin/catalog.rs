@@ -190,6 +190,41 @@ pub struct ProductDetails {
     pub collection_ids: Vec<i64>,
     pub options: Vec<String>,
     pub variants: Vec<VariantDetails>,
+    /// In the order the shop shows them; the first is the product's card picture.
+    pub images: Vec<AdminImage>,
+}
+
+/// One of a product's pictures in the back office.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminImage {
+    pub image_id: i64,
+    pub url: String,
+    pub alt: String,
+    pub width: u32,
+    pub height: u32,
+    pub srcset: Option<String>,
+}
+
+/// The most images one product may have.
+pub const MAX_IMAGES: usize = 12;
+
+/// The longest alt text taken.
+pub const MAX_ALT: usize = 300;
+
+/// An image's alt text (what a screen reader says in place of the picture, and what shows when it cannot load):
+/// required, trimmed, at most [`MAX_ALT`] characters.
+pub fn parse_alt(raw: &str) -> Result<String, DomainError> {
+    let alt = raw.trim();
+    if alt.is_empty() {
+        return Err(DomainError::Required { field: "alt" });
+    }
+    if alt.chars().count() > MAX_ALT {
+        return Err(DomainError::TooLong {
+            field: "alt",
+            max: MAX_ALT,
+        });
+    }
+    Ok(alt.to_string())
 }
 
 /// What the product form needs: the product (none for a new one) and the categories and collections to choose.
@@ -204,6 +239,23 @@ pub struct ProductEditor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn alt_text_is_required_and_bounded() {
+        assert_eq!(parse_alt("  Blue mug, front  ").unwrap(), "Blue mug, front");
+        assert_eq!(
+            parse_alt(" \n ").unwrap_err(),
+            DomainError::Required { field: "alt" }
+        );
+        assert_eq!(parse_alt(&"é".repeat(300)).unwrap().chars().count(), 300);
+        assert_eq!(
+            parse_alt(&"a".repeat(301)).unwrap_err(),
+            DomainError::TooLong {
+                field: "alt",
+                max: 300
+            }
+        );
+    }
 
     #[test]
     fn filters_parse_or_name_the_field() {
