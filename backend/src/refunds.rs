@@ -276,6 +276,17 @@ pub async fn settle_on(
     refund_id: Uuid,
     provider_refund_id: Option<&str>,
 ) -> Result<Option<OrderStatus>, AppError> {
+    // The order first, then the refund: the order a refund's start takes them in.
+    let Some(order_id) = db::order_of(conn, refund_id)
+        .await
+        .or_internal("finding a refund's order")?
+    else {
+        return Ok(None);
+    };
+    let row = order_db::lock(conn, order_id)
+        .await
+        .or_internal("locking order")?
+        .ok_or(AppError::NotFound)?;
     let Some(refund) = db::lock(conn, refund_id)
         .await
         .or_internal("locking a refund")?
@@ -283,11 +294,6 @@ pub async fn settle_on(
     else {
         return Ok(None);
     };
-    let order_id = refund.customer_order_id;
-    let row = order_db::lock(conn, order_id)
-        .await
-        .or_internal("locking order")?
-        .ok_or(AppError::NotFound)?;
     let refunded = db::add_to_order(conn, order_id, refund.amount_minor)
         .await
         .or_internal("adding a refund to its order")?;

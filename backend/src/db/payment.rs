@@ -84,6 +84,23 @@ pub async fn update(
     Ok(())
 }
 
+/// The order of the attempt a provider event is about (see [`lock_for_intent`]), read without a lock: callers
+/// lock that order first, then the attempt.
+pub async fn order_for_intent(
+    conn: &mut PgConnection,
+    intent_id: &str,
+    payment_id: Option<Uuid>,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar!(
+        r#"select customer_order_id from payment where intent_id = $1 or payment_id = $2
+           order by (intent_id = $1) desc nulls last limit 1"#,
+        intent_id,
+        payment_id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
 /// The attempt a provider event is about: by the provider's intent id, or by our id in the intent's metadata.
 /// Locked for the rest of the transaction.
 pub async fn lock_for_intent(

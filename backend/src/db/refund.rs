@@ -84,6 +84,16 @@ pub async fn pending_for(
     .await
 }
 
+/// The order a refund belongs to, read without a lock: callers lock that order first, then the refund.
+pub async fn order_of(conn: &mut PgConnection, refund_id: Uuid) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar!(
+        "select customer_order_id from refund where refund_id = $1",
+        refund_id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
 /// Locks a refund for settling.
 pub async fn lock(conn: &mut PgConnection, refund_id: Uuid) -> sqlx::Result<Option<RefundRow>> {
     select_refund!("where r.refund_id = $1 for update of r", refund_id)

@@ -8,7 +8,7 @@
 mod record;
 mod webhooks;
 
-use record::{record, record_on};
+use record::{lock_attempt, record, record_on};
 pub use webhooks::{handle_webhook, process_event};
 
 use crate::db::order as order_db;
@@ -269,10 +269,7 @@ pub async fn refresh(
     let mut tx = sqlx::Connection::begin(&mut *conn)
         .await
         .or_internal("starting payment record")?;
-    let Some(payment) = db::lock_for_intent(&mut tx, &intent_id, Some(payment.payment_id))
-        .await
-        .or_internal("locking payment")?
-    else {
+    let Some(payment) = lock_attempt(&mut tx, &intent_id, Some(payment.payment_id)).await? else {
         return Ok(false);
     };
     let outcome = record_on(&mut tx, &payment, &intent, "retrieval").await?;

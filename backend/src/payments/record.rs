@@ -8,6 +8,28 @@ use crate::payment::{Intent, IntentStatus};
 use crate::OrInternal;
 use sqlx::PgConnection;
 
+/// Locks the attempt a provider event is about, taking its order's lock first — the order every writer of
+/// orders and their payments takes them in (a payment's start locks the order, then inserts an attempt).
+/// Taking the attempt's lock first could meet that in a deadlock.
+pub(super) async fn lock_attempt(
+    conn: &mut PgConnection,
+    intent_id: &str,
+    payment_id: Option<uuid::Uuid>,
+) -> Result<Option<db::PaymentRow>, AppError> {
+    let Some(order_id) = db::order_for_intent(conn, intent_id, payment_id)
+        .await
+        .or_internal("finding a payment's order")?
+    else {
+        return Ok(None);
+    };
+    order_db::lock(conn, order_id)
+        .await
+        .or_internal("locking order")?;
+    db::lock_for_intent(conn, intent_id, payment_id)
+        .await
+        .or_internal("locking payment")
+}
+
 /// Records an intent as the provider reported it, in one transaction with the order change it causes.
 /// Returns what was done (the webhook log's outcome).
 pub(super) async fn record(

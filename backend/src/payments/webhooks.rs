@@ -1,6 +1,6 @@
 //! Card provider webhooks: taken (verified, stored once, queued) by the endpoint, then acted on by a job.
 
-use super::record::record_on;
+use super::record::{lock_attempt, record_on};
 use crate::db::payment as db;
 use crate::error::AppError;
 use crate::jobs::{self, kind, NewJob};
@@ -88,10 +88,7 @@ pub async fn process_event(state: &AppState, event_id: &str) -> Result<String, A
         Ok(ProviderEvent {
             action: EventAction::IntentChanged(intent),
             ..
-        }) => match db::lock_for_intent(&mut tx, &intent.id, intent.payment_id)
-            .await
-            .or_internal("locking payment")?
-        {
+        }) => match lock_attempt(&mut tx, &intent.id, intent.payment_id).await? {
             Some(payment) => record_on(&mut tx, &payment, &intent, "webhook").await?,
             None => "unknown_intent",
         },
