@@ -26,6 +26,7 @@ pub mod passwords;
 pub mod payment;
 pub mod payments;
 pub mod refunds;
+pub mod returns;
 pub mod state;
 
 pub use state::{AppState, ShopConfig};

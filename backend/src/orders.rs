@@ -40,7 +40,16 @@ pub async fn view(state: &AppState, number: &str, key: &str) -> Result<OrderView
         && row.stock_state == StockState::Reserved.as_db())
     .then(|| state.payments.card_setup())
     .flatten();
-    to_view(&mut conn, &state.keys, row, payment, card).await
+    let returnable = super::returns::returnable(
+        &mut conn,
+        &row,
+        state.config.return_days,
+        chrono::Utc::now(),
+    )
+    .await?;
+    let mut view = to_view(&mut conn, &state.keys, row, payment, card).await?;
+    view.returnable = returnable;
+    Ok(view)
 }
 
 /// The order with this number, if `key` is its link's secret. Anyone else gets `NotFound`, whether or not the
@@ -51,7 +60,7 @@ pub async fn find(state: &AppState, number: &str, key: &str) -> Result<db::Order
 }
 
 /// [`find`] on the caller's connection.
-async fn find_on(
+pub(crate) async fn find_on(
     conn: &mut PgConnection,
     number: &str,
     key: &str,
@@ -95,6 +104,7 @@ pub(crate) async fn to_view(
         tracing::error!(number = %row.number, "an order without an address");
         AppError::Internal
     })?;
+    let returns = super::returns::views(conn, &row, currency).await?;
     let status = OrderStatus::from_db(&row.status).ok_or_else(|| {
         tracing::error!(status = %row.status, "unknown order status");
         AppError::Internal
@@ -132,6 +142,8 @@ pub(crate) async fn to_view(
             }),
             _ => None,
         },
+        returns,
+        returnable: None,
     })
 }
 

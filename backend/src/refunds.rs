@@ -327,6 +327,7 @@ pub async fn settle_on(
     )
     .await
     .or_internal("settling a refund")?;
+    crate::returns::on_refund_settled(conn, refund_id).await?;
     tracing::info!(refund = %refund_id, order = order_id, status = status.as_db(), "refund settled");
     Ok(Some(status))
 }

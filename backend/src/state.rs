@@ -17,6 +17,8 @@ pub struct ShopConfig {
     pub reservation_minutes: u32,
     /// How long an unpaid bank-transfer (manual) order holds its stock before it is cancelled.
     pub manual_payment_days: u32,
+    /// How many days after shipping a shopper may ask to return items.
+    pub return_days: u32,
     /// A session ends after this long without a request…
     pub session_idle_minutes: u32,
     /// …and this long after sign-in, whatever the activity.
@@ -34,6 +36,7 @@ impl Default for ShopConfig {
             prices_include_tax: true,
             reservation_minutes: 15,
             manual_payment_days: 7,
+            return_days: 30,
             session_idle_minutes: 60 * 24 * 7,
             session_max_days: 30,
             password_reset_minutes: 60,

@@ -4,7 +4,9 @@ import * as path from "path";
 import { admin, checkOutByBankTransfer, openInStockProduct, signedInAdmin } from "./helpers";
 
 // The back office with a shopper on the other side: a bank-transfer order is recorded as paid, shipped with a
-// tracking number, the shopper's email carries the carrier's link, and the audit log lists both actions.
+// tracking number, the shopper's email carries the carrier's link, and the audit log lists both actions. Then
+// the shopper asks to return it from the order page; staff approve, receive and refund it, and the shopper is
+// emailed at each step.
 // scripts/test makes the admin account (server create-admin) and points E2E_MAILDIR at the SMTP sink's folder.
 
 const maildir = process.env.E2E_MAILDIR ?? "";
@@ -39,7 +41,7 @@ function mailTo(to: string): string[] {
   return messages;
 }
 
-test("a bank transfer is recorded, the order shipped with tracking, and the shopper emailed the link", async ({
+test("a bank transfer is recorded, the order shipped with tracking, the shopper emailed the link, and a return refunded", async ({
   page,
   browser,
 }) => {
@@ -85,4 +87,33 @@ test("a bank transfer is recorded, the order shipped with tracking, and the shop
   await expect(entries.first()).toHaveAttribute("data-action", "order.ship");
   await expect(entries.nth(1)).toHaveAttribute("data-action", "order.record_payment");
   await expect(entries.first()).toContainText(admin.email);
+
+  // The shopper sends the item back: a plain form on the order page.
+  await page.reload();
+  const form = page.getByTestId("return-form");
+  await form.locator("select").first().selectOption("1");
+  await form.getByLabel("Why are you returning them?").fill("It does not fit");
+  await form.getByRole("button", { name: "Ask to return" }).click();
+  await expect(page.getByTestId("return-status")).toContainText("requested");
+
+  // Staff approve it with where to send it, receive it back on the shelf, and refund it.
+  await staff.goto(`/admin/orders/${number}`);
+  const approve = staff.getByTestId("return-approve");
+  await approve.getByLabel("Where to send it (optional)").fill("Send it to 1 Dock Road.");
+  await approve.getByRole("button", { name: "Approve" }).click();
+  await expect(staff.getByTestId("admin-return-status")).toContainText("approved");
+  await staff.getByTestId("return-receive").getByRole("button", { name: "Mark received" }).click();
+  await expect(staff.getByTestId("admin-return-status")).toContainText("received");
+  await expect(staff.getByTestId("admin-return")).toContainText("back on the shelf");
+  await staff.getByTestId("return-refund").getByRole("button", { name: "Refund" }).click();
+  await expect(staff.getByTestId("admin-return-status")).toHaveText("refunded");
+  await expect(staff.getByTestId("admin-order-status")).toContainText("refunded");
+
+  await page.reload();
+  await expect(page.getByTestId("return-status")).toHaveText("refunded");
+  for (const words of ["return request", "approved", "we received your return", "refunded"]) {
+    await expect
+      .poll(() => mailTo(shopper).some((m) => m.toLowerCase().includes(words)), { timeout: 15_000 })
+      .toBe(true);
+  }
 });

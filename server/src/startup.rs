@@ -119,6 +119,7 @@ pub fn state_from_pools(
             prices_include_tax: config.prices_include_tax,
             reservation_minutes: config.reservation_minutes,
             manual_payment_days: config.manual_payment_days,
+            return_days: config.return_days,
             session_idle_minutes: config.session_idle_minutes,
             session_max_days: config.session_max_days,
             password_reset_minutes: config.password_reset_minutes,

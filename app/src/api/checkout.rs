@@ -158,3 +158,34 @@ pub async fn get_order(number: String, key: String) -> Result<OrderView, AppErro
     let state = context::state()?;
     orders::view(&state, number.trim(), key.trim()).await
 }
+
+/// The shopper asks to return some of an order's items (through the order's link): `quantities[l<line>]=<n>`
+/// for each line, and a reason. Answers with the new return's id; a plain form post goes back to the order.
+#[server(prefix = "/api", endpoint = "order/return")]
+pub async fn request_return(
+    number: String,
+    key: String,
+    #[server(default)] reason: String,
+    #[server(default)] quantities: std::collections::BTreeMap<String, String>,
+) -> Result<i64, AppError> {
+    use crate::domain::returns::ReturnRequest;
+    use crate::request::context;
+    use backend::{orders, returns};
+    let request = ReturnRequest::parse(&reason, &quantities)?;
+    let state = context::state()?;
+    let order = orders::find(&state, number.trim(), key.trim()).await?;
+    let id = returns::request(
+        &state,
+        order.customer_order_id,
+        &request,
+        chrono::Utc::now(),
+    )
+    .await?;
+    if context::is_plain_form_post() {
+        leptos_axum::redirect(&format!(
+            "/orders/{}?key={}#returns",
+            order.number, order.access_token
+        ));
+    }
+    Ok(id)
+}

@@ -1,10 +1,11 @@
-use crate::api::checkout::{get_order, PayOrder};
+use crate::api::checkout::{get_order, PayOrder, RequestReturn};
 use crate::components::card_fields::{CardAction, CardFields};
 use crate::components::error_view::{ErrorTemplate, FormError};
 use crate::components::order_summary::OrderSummary;
 use crate::components::page_meta::PageMeta;
 use crate::domain::checkout::{OrderView, PaymentMethod, PaymentState};
 use crate::domain::order::OrderStatus;
+use crate::domain::returns::{ReturnView, Returnable};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -40,6 +41,7 @@ pub fn OrderPage() -> impl IntoView {
 fn OrderDetail(order: OrderView, key: String) -> impl IntoView {
     let a = order.address.clone();
     let awaiting = order.status == OrderStatus::AwaitingPayment;
+    let key_for_returns = key.clone();
     let card_paid = order.payment_method == PaymentMethod::Card
         && order.payment == Some(PaymentState::Succeeded);
     view! {
@@ -82,7 +84,68 @@ fn OrderDetail(order: OrderView, key: String) -> impl IntoView {
             </section>
             <OrderSummary lines=order.lines subtotal=order.totals.subtotal totals=Some(order.totals)/>
         </div>
+        <Returns number=order.number.clone() key=key_for_returns returns=order.returns returnable=order.returnable/>
     }
+}
+
+/// The order's returns, and a form to return items while the return window is open.
+#[component]
+fn Returns(
+    number: String,
+    key: String,
+    returns: Vec<ReturnView>,
+    returnable: Option<Returnable>,
+) -> impl IntoView {
+    if returns.is_empty() && returnable.is_none() {
+        return ().into_any();
+    }
+    let action = ServerAction::<RequestReturn>::new();
+    let error = crate::pages::checkout::form_error(action.value());
+    view! {
+        <section id="returns" class="mt-8 rounded-lg border border-stone-200 bg-white p-4 text-sm" data-testid="returns">
+            <h2 class="font-semibold text-stone-900">"Returns"</h2>
+            <ul class="mt-2 grid gap-2">
+                {returns.into_iter().map(|r| view! {
+                    <li data-testid="return">
+                        <strong>{format!("Return {}", r.id)}</strong> ": "
+                        <span data-testid="return-status">{r.status.label()}</span>
+                        {r.staff_note.map(|n| format!(" — {n}"))}
+                        <br/>
+                        {r.lines.iter().map(|l| format!("{} × {}", l.quantity, l.name)).collect::<Vec<_>>().join(", ")}
+                    </li>
+                }).collect_view()}
+            </ul>
+            {returnable.map(|open| view! {
+                <ActionForm action attr:id="return-form" attr:class="mt-4 grid gap-3" attr:data-testid="return-form">
+                    <h3 class="font-semibold">"Return items"</h3>
+                    <p class="text-stone-600">
+                        "You can ask to return items until " {open.until.get(..10).unwrap_or_default().to_string()}
+                        ". Choose how many of each, and tell us why."
+                    </p>
+                    <FormError error/>
+                    <input type="hidden" name="number" value=number/>
+                    <input type="hidden" name="key" value=key/>
+                    {open.lines.into_iter().map(|l| {
+                        let id = format!("return-l{}", l.line_no);
+                        view! {
+                            <div class="flex items-center gap-3">
+                                <select id=id.clone() name=format!("quantities[l{}]", l.line_no) class="rounded-md border border-stone-300 px-2 py-1">
+                                    {(0..=l.left).map(|n| view! { <option value=n.to_string()>{n.to_string()}</option> }).collect_view()}
+                                </select>
+                                <label for=id>{format!("{} ({})", l.name, l.sku)}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                    <label for="return-reason" class="font-medium">"Why are you returning them?"</label>
+                    <textarea id="return-reason" name="reason" required maxlength="500" rows="3" class="rounded-md border border-stone-300 px-3 py-2"></textarea>
+                    <button type="submit" class="justify-self-start rounded-md bg-stone-900 px-6 py-3 font-medium text-white hover:bg-stone-700">
+                        "Ask to return"
+                    </button>
+                </ActionForm>
+            })}
+        </section>
+    }
+    .into_any()
 }
 
 /// An unpaid card order: where its payment stands and, while its items are still reserved, a way to pay.

@@ -77,6 +77,7 @@ const RULES: &[(Path, RoutePolicy)] = &[
     (Path::Under("/webhooks/"), WEBHOOK),
     (Path::Is(checkout::PlaceOrder::PATH), ORDER_WRITE),
     (Path::Is(checkout::PayOrder::PATH), ORDER_WRITE),
+    (Path::Is(checkout::RequestReturn::PATH), ORDER_WRITE),
     (Path::Is(checkout::GetCheckout::PATH), CHECKOUT_CALL),
     (Path::Is(checkout::SaveCheckoutContact::PATH), CHECKOUT_CALL),
     (
@@ -120,6 +121,7 @@ mod tests {
     fn every_route_family_has_its_policy() {
         assert_eq!(of("/api/checkout/place"), ORDER_WRITE);
         assert_eq!(of("/api/order/pay"), ORDER_WRITE);
+        assert_eq!(of("/api/order/return"), ORDER_WRITE);
         assert_eq!(of("/api/order").lane, Lane::Checkout);
         assert_eq!(of("/api/cart/add"), CHECKOUT_CALL);
         for path in [

@@ -14,6 +14,7 @@ pub mod exports;
 pub mod images;
 pub mod imports;
 pub mod orders;
+pub mod returns;
 pub mod roles;
 pub mod stock;
 

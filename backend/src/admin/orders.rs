@@ -14,6 +14,7 @@ use crate::domain::admin::Day;
 use crate::domain::checkout::PaymentMethod;
 use crate::domain::money::Money;
 use crate::domain::order::OrderStatus;
+use crate::domain::returns::paid_share;
 use crate::domain::shipment::Shipment;
 use crate::error::AppError;
 use crate::order_state::{self, Cause};
@@ -188,8 +189,10 @@ pub async fn detail(state: &AppState, staff: &Staff, number: &str) -> Result<Adm
 pub struct ActionInput {
     pub action: OrderAction,
     pub note: Option<String>,
-    /// For `Refund`: minor units, `None` for everything left.
+    /// For `Refund`: minor units, `None` for everything left (or for the chosen lines).
     pub amount_minor: Option<i64>,
+    /// For `Refund`: (line number, quantity) of the items paid back, instead of an amount.
+    pub lines: Vec<(i32, i32)>,
     /// For `Ship`.
     pub shipment: Option<Shipment>,
 }
@@ -207,15 +210,11 @@ pub async fn act(
         staff.require(Role::Admin)?;
     }
     let mut tx = state.checkout_begin("starting an order action").await?;
-    let id = order_db::by_number(&mut tx, number)
-        .await
-        .or_internal("finding order")?
-        .ok_or(AppError::NotFound)?
-        .customer_order_id;
-    let row = order_db::lock(&mut tx, id)
+    let row = order_db::lock_by_number(&mut tx, number)
         .await
         .or_internal("locking order")?
         .ok_or(AppError::NotFound)?;
+    let id = row.customer_order_id;
     let before = status_of(&row.status)?;
     let method = PaymentMethod::parse(&row.payment_method)?;
     if !OrderAction::allowed(before, method).contains(&input.action) {
@@ -326,9 +325,28 @@ async fn refund(
     input: &ActionInput,
 ) -> Result<OrderStatus, AppError> {
     let cancel = input.action == OrderAction::Cancel;
+    let (amount_minor, items) = match (input.amount_minor, input.lines.as_slice()) {
+        _ if cancel => (None, None),
+        (amount, []) => (amount, None),
+        (None, lines) => {
+            let (value, items) = lines_value(&mut tx, row, lines).await?;
+            (Some(value), Some(items))
+        }
+        (Some(_), _) => {
+            return Err(AppError::invalid(
+                "amount",
+                "Enter an amount or choose items, not both.",
+            ))
+        }
+    };
+    let note = match (&items, &input.note) {
+        (Some(items), Some(note)) => Some(format!("{items}: {note}")),
+        (Some(items), None) => Some(items.clone()),
+        (None, note) => note.clone(),
+    };
     let refund_input = RefundInput {
-        amount_minor: if cancel { None } else { input.amount_minor },
-        note: input.note.clone(),
+        amount_minor,
+        note,
         cancel,
         actor: Some(staff.session.customer_id),
     };
@@ -353,6 +371,46 @@ async fn refund(
         Outcome::Settled(status) => Ok(status),
         Outcome::Pending => status_of(&row.status),
     }
+}
+
+/// What `lines` ((line number, quantity) of order `row`) were paid — their list price less their share of the
+/// order's discount, never shipping — and their description for the refund's note ("2 × SKU, 1 × SKU").
+async fn lines_value(
+    conn: &mut sqlx::PgConnection,
+    row: &order_db::OrderRow,
+    lines: &[(i32, i32)],
+) -> Result<(i64, String), AppError> {
+    let ordered = order_db::lines(conn, row.customer_order_id)
+        .await
+        .or_internal("loading order lines")?;
+    let mut listed = 0i64;
+    let mut items = Vec::new();
+    for (line_no, quantity) in lines {
+        let line = ordered
+            .iter()
+            .find(|l| l.line_no == *line_no)
+            .ok_or_else(|| AppError::invalid("lines", "That item is not in this order."))?;
+        if *quantity > line.quantity {
+            return Err(AppError::invalid(
+                "lines",
+                format!("{} was ordered {} times.", line.sku, line.quantity),
+            ));
+        }
+        listed += line.unit_price_minor * i64::from(*quantity);
+        items.push(format!("{quantity} × {}", line.sku));
+    }
+    let value = paid_share(
+        listed,
+        row.subtotal_minor,
+        row.total_minor - row.shipping_minor,
+    );
+    if value <= 0 {
+        return Err(AppError::invalid(
+            "lines",
+            "Those items were free: there is nothing to refund.",
+        ));
+    }
+    Ok((value, items.join(", ")))
 }
 
 /// Why this action does not fit the order as it stands, in words for staff.

@@ -20,5 +20,6 @@ pub mod order;
 pub mod payment;
 pub mod product;
 pub mod refund;
+pub mod returns;
 pub mod sealing;
 pub mod stock;

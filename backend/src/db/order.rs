@@ -274,8 +274,19 @@ pub async fn lock(conn: &mut PgConnection, order_id: i64) -> sqlx::Result<Option
         .await
 }
 
+/// Locks the order with this number (staff's actions name orders by number).
+pub async fn lock_by_number(
+    conn: &mut PgConnection,
+    number: &str,
+) -> sqlx::Result<Option<OrderRow>> {
+    select_order!("where number = $1 for update", number)
+        .fetch_optional(conn)
+        .await
+}
+
 #[derive(Debug, Clone)]
 pub struct LineRow {
+    pub line_no: i32,
     pub sku: String,
     pub product_name: String,
     pub variant_label: String,
@@ -287,7 +298,7 @@ pub struct LineRow {
 pub async fn lines(conn: &mut PgConnection, order_id: i64) -> sqlx::Result<Vec<LineRow>> {
     sqlx::query_as!(
         LineRow,
-        "select sku, product_name, variant_label, unit_price_minor, quantity, line_total_minor
+        "select line_no, sku, product_name, variant_label, unit_price_minor, quantity, line_total_minor
          from order_line where customer_order_id = $1 order by line_no",
         order_id
     )

@@ -1,6 +1,7 @@
 //! Email: messages built from templates ([`templates`]) and sent over SMTP with lettre, or written as `.eml`
 //! files into a folder when no SMTP server is configured (development). Only jobs send email, never a request.
 
+pub mod returns;
 pub mod templates;
 
 use super::jobs::JobError;

@@ -49,6 +49,7 @@ pub fn registry(ctx: Arc<JobContext>) -> Registry {
             4,
             Arc::new(AccountNotice(ctx.clone())),
         )
+        .with(kind::RETURN_UPDATE, 4, Arc::new(ReturnUpdate(ctx.clone())))
         // One file at a time per worker: an import already fills a core.
         .with(kind::IMPORT_RUN, 1, Arc::new(Import(ctx.clone())))
         .with(kind::NOOP, 16, Arc::new(Noop(ctx.state.pool.clone())))
@@ -93,6 +94,56 @@ impl Handler for OrderEmail {
             let email = templates::order(self.message, &mailer.shop_name, &order, &link);
             let key = format!("email:{}:{order_id}", job.kind);
             send_once(&self.ctx, &key, job, email).await
+        })
+    }
+}
+
+/// Tells the shopper of a return's step.
+struct ReturnUpdate(Arc<JobContext>);
+
+impl Handler for ReturnUpdate {
+    fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<(), JobError>> {
+        Box::pin(async move {
+            let return_id: i64 = job.field("return_id")?;
+            let step: String = job.field("step")?;
+            let state = &self.0.state;
+            let order_id = {
+                let mut conn = state
+                    .checkout_pool
+                    .acquire()
+                    .await
+                    .map_err(JobError::retry("connecting"))?;
+                crate::db::returns::order_of(&mut conn, return_id)
+                    .await
+                    .map_err(JobError::retry("finding a return"))?
+            };
+            let missing = || JobError::Permanent(format!("return {return_id} does not exist"));
+            let order_id = order_id.ok_or_else(missing)?;
+            let (order, token) = orders::for_message(state, order_id).await?;
+            let ret = order
+                .returns
+                .iter()
+                .find(|r| r.id == return_id)
+                .ok_or_else(missing)?;
+            let mailer = &self.0.mailer;
+            let link = format!(
+                "{}/orders/{}?key={}",
+                mailer.public_url, order.number, token
+            );
+            let Some(email) =
+                crate::email::returns::step(&step, &mailer.shop_name, &order, ret, &link)
+            else {
+                return Err(JobError::Permanent(format!(
+                    "no message for a return's {step}"
+                )));
+            };
+            send_once(
+                &self.0,
+                &format!("email:return:{return_id}:{step}"),
+                job,
+                email,
+            )
+            .await
         })
     }
 }

@@ -27,6 +27,7 @@ pub mod kind {
     /// Tells an account's owner that its password or email changed.
     pub const ACCOUNT_NOTICE: &str = "account.notice";
     /// Works through an uploaded CSV file (products or stock), batch by batch.
+    pub const RETURN_UPDATE: &str = "return.update";
     pub const IMPORT_RUN: &str = "import.run";
     /// Does nothing but an optional sleep and database effect: for benchmarks, tests and checking a worker.
     pub const NOOP: &str = "noop";

@@ -218,6 +218,12 @@ pub struct OrderView {
     pub pay_by: Option<String>,
     /// The parcel, once shipped.
     pub shipment: Option<super::shipment::Shipment>,
+    /// Returns asked for, oldest first.
+    #[serde(default)]
+    pub returns: Vec<super::returns::ReturnView>,
+    /// What may still be sent back, while the return window is open.
+    #[serde(default)]
+    pub returnable: Option<super::returns::Returnable>,
 }
 
 /// The latest card payment attempt of an order, as its owner may see it.

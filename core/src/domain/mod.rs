@@ -12,6 +12,7 @@ pub mod listing;
 pub mod money;
 pub mod order;
 pub mod quantity;
+pub mod returns;
 pub mod shipment;
 pub mod sku;
 pub mod slug;

@@ -61,6 +61,8 @@ pub struct Config {
     pub reservation_minutes: u32,
     /// How long an unpaid manual order holds its stock (`BAZAAR_MANUAL_PAYMENT_DAYS`, 7).
     pub manual_payment_days: u32,
+    /// How many days after shipping a shopper may ask to return items (`BAZAAR_RETURN_DAYS`, 30; 0: no returns).
+    pub return_days: u32,
     /// Database connections kept for checkout and orders (`BAZAAR_CHECKOUT_DB_CONNECTIONS`, 8).
     pub checkout_db_connections: u32,
     /// Checkout requests in flight before more wait (`BAZAAR_CHECKOUT_MAX_INFLIGHT`, 32).
@@ -154,6 +156,7 @@ impl Config {
             prices_include_tax: env.or("BAZAAR_PRICES_INCLUDE_TAX", true)?,
             reservation_minutes: sections::reservation_minutes(&env)?,
             manual_payment_days: sections::manual_payment_days(&env)?,
+            return_days: sections::return_days(&env)?,
             page_cache_ttl_secs: env.or("BAZAAR_PAGE_CACHE_TTL_SECS", 5)?,
             page_cache_max_mb: env.or("BAZAAR_PAGE_CACHE_MAX_MB", 64)?,
             checkout_max_inflight: env.positive("BAZAAR_CHECKOUT_MAX_INFLIGHT", 32)?,

@@ -54,6 +54,13 @@ pub fn manual_payment_days(env: &Env) -> Result<u32, ConfigError> {
     }
 }
 
+pub fn return_days(env: &Env) -> Result<u32, ConfigError> {
+    match env.or("BAZAAR_RETURN_DAYS", 30u32)? {
+        d if d <= 365 => Ok(d),
+        _ => Err(invalid("BAZAAR_RETURN_DAYS", "must be between 0 and 365")),
+    }
+}
+
 /// HTTPS served here: both files, or neither.
 pub fn tls(env: &Env) -> Result<Option<Tls>, ConfigError> {
     match (env.text("BAZAAR_TLS_CERT"), env.text("BAZAAR_TLS_KEY")) {

@@ -19,5 +19,6 @@ mod jobs;
 mod payments;
 mod privacy;
 mod refunds;
+mod returns;
 mod server;
 mod tls;

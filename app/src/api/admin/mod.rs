@@ -8,6 +8,7 @@ pub mod discounts;
 pub mod images;
 pub mod imports;
 pub mod orders;
+pub mod returns;
 pub mod stock;
 
 use crate::domain::admin::AdminOverview;

@@ -1,5 +1,9 @@
 //! Orders in the admin area: the list, one order, and the actions on it.
 
+// The action takes each form field as an argument (so a plain HTML form posts it); the macro's browser stub
+// repeats them.
+#![allow(clippy::too_many_arguments)]
+
 use crate::domain::admin::orders::{AdminOrder, OrderListPage};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -32,7 +36,7 @@ pub async fn get_admin_order(number: String) -> Result<AdminOrder, AppError> {
 
 /// One action on an order (`record_payment`, `fulfil`, `ship`, `deliver`, `cancel`, `refund`), with a note;
 /// shipping also takes the carrier, the tracking number and, for another carrier, its tracking link; a refund
-/// its amount (blank: everything left).
+/// its amount (blank: everything left) or the items it pays back (`lines[l<line>]=<n>`).
 #[server(prefix = "/api", endpoint = "admin/order/act")]
 pub async fn act_on_order(
     number: String,
@@ -42,8 +46,10 @@ pub async fn act_on_order(
     #[server(default)] tracking_number: String,
     #[server(default)] tracking_url: String,
     #[server(default)] amount: String,
+    #[server(default)] lines: std::collections::BTreeMap<String, String>,
 ) -> Result<String, AppError> {
     use crate::domain::admin::orders::{action_note, refund_amount, OrderAction};
+    use crate::domain::returns::line_quantities;
     use crate::domain::shipment::Shipment;
     use crate::request::context;
     use backend::admin::orders::{act, ActionInput};
@@ -57,7 +63,13 @@ pub async fn act_on_order(
         .then(|| refund_amount(&amount, state.config.currency.exponent()))
         .transpose()?
         .flatten();
+    let lines = if action == OrderAction::Refund {
+        line_quantities("lines", &lines)?
+    } else {
+        Vec::new()
+    };
     let input = ActionInput {
+        lines,
         action,
         note: action_note(&note)?,
         amount_minor,
