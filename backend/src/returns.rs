@@ -8,6 +8,7 @@
 
 use crate::db::order as order_db;
 use crate::db::returns as db;
+use crate::domain::checkout::item_name;
 use crate::domain::money::{Currency, Money};
 use crate::domain::order::OrderStatus;
 use crate::domain::returns::{
@@ -19,14 +20,6 @@ use crate::{AppState, OrInternal};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 use sqlx::PgConnection;
-
-pub(crate) fn line_name(product: &str, variant: &str) -> String {
-    if variant.is_empty() {
-        product.to_string()
-    } else {
-        format!("{product} ({variant})")
-    }
-}
 
 pub(crate) fn status_of(raw: &str) -> Result<ReturnStatus, AppError> {
     ReturnStatus::from_db(raw).ok_or_else(|| {
@@ -82,7 +75,7 @@ pub(crate) async fn views(
                     .map(|l| ReturnLineView {
                         line_no: l.line_no,
                         sku: l.sku.clone(),
-                        name: line_name(&l.product_name, &l.variant_label),
+                        name: item_name(&l.product_name, &l.variant_label),
                         quantity: u32::try_from(l.quantity).unwrap_or(0),
                         restocked: l.restocked,
                     })
@@ -135,7 +128,7 @@ pub(crate) async fn returnable(
             let left = i64::from(l.quantity) - gone;
             (left > 0).then(|| ReturnableLine {
                 line_no: l.line_no,
-                name: line_name(&l.product_name, &l.variant_label),
+                name: item_name(&l.product_name, &l.variant_label),
                 sku: l.sku,
                 left: u32::try_from(left).unwrap_or(0),
             })

@@ -63,14 +63,6 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-fn line_name(product: &str, variant: &str) -> String {
-    if variant.is_empty() {
-        product.to_string()
-    } else {
-        format!("{product} ({variant})")
-    }
-}
-
 /// An order's totals as (label, amount) rows, as the order page shows them.
 fn total_rows(order: &OrderView) -> Vec<(String, String)> {
     let t = &order.totals;
@@ -118,7 +110,7 @@ pub fn order(kind: OrderMessage, shop: &str, order: &OrderView, link: &str) -> E
         text.push_str(&format!(
             "{} x {}  {}  {}\n",
             l.quantity,
-            line_name(&l.product_name, &l.variant_label),
+            l.name(),
             l.sku,
             l.line_total
         ));
@@ -154,7 +146,7 @@ pub fn order(kind: OrderMessage, shop: &str, order: &OrderView, link: &str) -> E
         .map(|l| {
             format!(
                 "<tr><td>{}</td><td>{}</td><td style=\"text-align:right\">{}</td><td style=\"text-align:right\">{}</td></tr>",
-                escape(&line_name(&l.product_name, &l.variant_label)),
+                escape(&l.name()),
                 escape(&l.sku),
                 l.quantity,
                 escape(&l.line_total.to_string())

@@ -180,6 +180,22 @@ pub struct SummaryLine {
     pub line_total: Money,
 }
 
+/// An item's name as orders, emails and returns show it: the product, and its variant in brackets when it has one.
+pub fn item_name(product: &str, variant: &str) -> String {
+    if variant.is_empty() {
+        product.to_string()
+    } else {
+        format!("{product} ({variant})")
+    }
+}
+
+impl SummaryLine {
+    /// The item's name with its variant ([`item_name`]).
+    pub fn name(&self) -> String {
+        item_name(&self.product_name, &self.variant_label)
+    }
+}
+
 /// What the checkout pages show: what has been entered so far and, once a shipping method is chosen, the totals.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckoutSummary {

@@ -137,6 +137,9 @@ fn Roles() -> impl IntoView {
 pub(crate) const INPUT: &str = "mt-1 w-full rounded-md border border-stone-300 px-3 py-2";
 pub(crate) const BUTTON: &str =
     "rounded-md bg-stone-900 px-4 py-2 font-medium text-white hover:bg-stone-700";
+/// The button of an action that pays money back or ends something.
+pub(crate) const DANGER_BUTTON: &str =
+    "rounded-md bg-rose-700 px-4 py-2 font-medium text-white hover:bg-rose-600";
 
 /// An admin page's data: loading, then `show`, or the error page (with its status).
 pub(crate) fn loaded<T, V>(

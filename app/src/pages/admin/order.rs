@@ -2,7 +2,7 @@
 //! only), payments, the timeline with who did what, a form for each action its state allows, and its returns
 //! with a form for each step each return allows.
 
-use super::{loaded, when, BUTTON, INPUT};
+use super::{loaded, when, BUTTON, DANGER_BUTTON, INPUT};
 use crate::api::admin::orders::{get_admin_order, ActOnOrder};
 use crate::api::admin::returns::ReturnStep as TakeReturnStep;
 use crate::components::error_view::FormError;
@@ -47,12 +47,11 @@ fn OrderDetail(order: AdminOrder) -> impl IntoView {
         .iter()
         .enumerate()
         .map(|(i, l)| {
-            let name = if l.variant_label.is_empty() {
-                l.product_name.clone()
-            } else {
-                format!("{} ({})", l.product_name, l.variant_label)
-            };
-            (i32::try_from(i + 1).unwrap_or(i32::MAX), name, l.quantity)
+            (
+                i32::try_from(i + 1).unwrap_or(i32::MAX),
+                l.name(),
+                l.quantity,
+            )
         })
         .collect();
     let method = match order.payment_method {
@@ -178,11 +177,7 @@ fn ActionFormFor(
         OrderAction::Refund => ("Refund", true),
     };
     let id = move |field: &str| format!("{}-{field}", action.as_str());
-    let button = if danger {
-        "rounded-md bg-rose-700 px-4 py-2 font-medium text-white hover:bg-rose-600"
-    } else {
-        BUTTON
-    };
+    let button = if danger { DANGER_BUTTON } else { BUTTON };
     view! {
         <ActionForm action=act attr:class="grid gap-2 sm:grid-cols-4 items-end" attr:data-testid=format!("action-{}", action.as_str())>
             <input type="hidden" name="number" value=number/>
@@ -290,11 +285,7 @@ fn ReturnStepForm(
         ReturnStep::Refund => ("Refund", "Note (optional)", true),
     };
     let field = move |name: &str| format!("return-{id}-{}-{name}", step.as_str());
-    let button = if danger {
-        "rounded-md bg-rose-700 px-4 py-2 font-medium text-white hover:bg-rose-600"
-    } else {
-        BUTTON
-    };
+    let button = if danger { DANGER_BUTTON } else { BUTTON };
     view! {
         <ActionForm action=act attr:class="mt-3 grid gap-2 sm:grid-cols-4 items-end" attr:data-testid=format!("return-{}", step.as_str())>
             <input type="hidden" name="number" value=number/>
