@@ -3,10 +3,8 @@
 use super::db::catalog::{self as db, CardRow};
 use super::AppState;
 use crate::domain::catalog::{
-    CategoryLink, CategoryPage, CollectionView, HomeView, Image, ProductCard, ProductDetail,
-    VariantView,
+    CategoryLink, CollectionView, HomeView, Image, ProductCard, ProductDetail, VariantView,
 };
-use crate::domain::listing::{Cursor, CursorKey, SortOrder};
 use crate::domain::money::{Currency, Money};
 use crate::domain::slug::Slug;
 use crate::error::AppError;
@@ -69,97 +67,6 @@ pub async fn top_categories(state: &AppState) -> Result<Vec<CategoryLink>, AppEr
             name: c.name,
         })
         .collect())
-}
-
-#[tracing::instrument(skip_all, fields(slug = %slug.as_str(), sort = sort.as_param()))]
-pub async fn category_page(
-    state: &AppState,
-    slug: &Slug,
-    sort: SortOrder,
-    after: Option<Cursor>,
-) -> Result<CategoryPage, AppError> {
-    let pool = &state.read_pool.0;
-    let category = db::category_by_slug(pool, slug.as_str())
-        .await
-        .or_internal("loading category")?
-        .ok_or(AppError::NotFound)?;
-    let (ancestors, children, subtree) = tokio::try_join!(
-        db::category_ancestors(pool, category.category_id),
-        db::category_children(pool, Some(category.category_id)),
-        db::category_subtree_ids(pool, category.category_id),
-    )
-    .or_internal("loading category tree")?;
-
-    let is_continuation = after.is_some();
-    // One more than a page tells whether there is a next page without counting.
-    let limit = PAGE_SIZE + 1;
-    let mut rows = match (sort, after.map(|c| (c.key, c.id))) {
-        (SortOrder::Newest, None) => db::cards_newest(pool, &subtree, None, limit).await,
-        (SortOrder::Newest, Some((CursorKey::Newest(micros), id))) => {
-            let time = chrono::DateTime::from_timestamp_micros(micros)
-                .ok_or(AppError::from(crate::domain::DomainError::Cursor))?;
-            db::cards_newest(pool, &subtree, Some((time, id)), limit).await
-        }
-        (SortOrder::PriceLowHigh, None) => db::cards_price_asc(pool, &subtree, None, limit).await,
-        (SortOrder::PriceLowHigh, Some((CursorKey::Price(p), id))) => {
-            db::cards_price_asc(pool, &subtree, Some((p, id)), limit).await
-        }
-        (SortOrder::PriceHighLow, None) => db::cards_price_desc(pool, &subtree, None, limit).await,
-        (SortOrder::PriceHighLow, Some((CursorKey::Price(p), id))) => {
-            db::cards_price_desc(pool, &subtree, Some((p, id)), limit).await
-        }
-        (SortOrder::Name, None) => db::cards_name(pool, &subtree, None, limit).await,
-        (SortOrder::Name, Some((CursorKey::Name(n), id))) => {
-            db::cards_name(pool, &subtree, Some((n, id)), limit).await
-        }
-        // Cursor::parse already ties a cursor to its sort order; this arm keeps that promise checked here too.
-        _ => return Err(crate::domain::DomainError::Cursor.into()),
-    }
-    .or_internal("loading category products")?;
-
-    let next_cursor = if rows.len() as i64 > PAGE_SIZE {
-        rows.truncate(PAGE_SIZE as usize);
-        rows.last().map(|last| cursor_after(last, sort).encode())
-    } else {
-        None
-    };
-    let products = rows.into_iter().map(card).collect::<Result<Vec<_>, _>>()?;
-
-    Ok(CategoryPage {
-        slug: category.slug,
-        name: category.name,
-        description: category.description,
-        ancestors: ancestors
-            .into_iter()
-            .map(|c| CategoryLink {
-                slug: c.slug,
-                name: c.name,
-            })
-            .collect(),
-        children: children
-            .into_iter()
-            .map(|c| CategoryLink {
-                slug: c.slug,
-                name: c.name,
-            })
-            .collect(),
-        sort,
-        products,
-        next_cursor,
-        is_continuation,
-    })
-}
-
-fn cursor_after(row: &CardRow, sort: SortOrder) -> Cursor {
-    let key = match sort {
-        SortOrder::Newest => CursorKey::Newest(row.created_at.timestamp_micros()),
-        SortOrder::PriceLowHigh | SortOrder::PriceHighLow => CursorKey::Price(row.price_min_minor),
-        SortOrder::Name => CursorKey::Name(row.name.clone()),
-    };
-    Cursor {
-        key,
-        id: row.product_id,
-    }
 }
 
 #[tracing::instrument(skip_all, fields(slug = %slug.as_str()))]
@@ -236,7 +143,7 @@ pub(super) fn currency(code: &str) -> Result<Currency, AppError> {
     })
 }
 
-fn card(row: CardRow) -> Result<ProductCard, AppError> {
+pub(crate) fn card(row: CardRow) -> Result<ProductCard, AppError> {
     let currency = currency(&row.currency)?;
     let image = match (
         row.image_url,

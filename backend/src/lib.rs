@@ -27,6 +27,7 @@ pub mod payment;
 pub mod payments;
 pub mod refunds;
 pub mod returns;
+pub mod search;
 pub mod state;
 
 pub use state::{AppState, ShopConfig};

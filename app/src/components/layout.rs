@@ -10,7 +10,7 @@ pub fn Header() -> impl IntoView {
             "Skip to content"
         </a>
         <header class="border-b border-stone-200 bg-white">
-            <div class="mx-auto flex max-w-6xl items-center gap-4 px-4 py-3 sm:gap-8">
+            <div class="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 sm:flex-nowrap sm:gap-x-8">
                 <a href="/" class="text-xl font-bold tracking-tight text-stone-900">"Bazaar"</a>
                 <nav aria-label="Categories" class="no-scrollbar flex-1 overflow-x-auto">
                     <ul class="flex gap-4 whitespace-nowrap text-sm text-stone-700">
@@ -23,6 +23,11 @@ pub fn Header() -> impl IntoView {
                         </Suspense>
                     </ul>
                 </nav>
+                <form action="/search" method="get" role="search" class="order-last w-full sm:order-none sm:w-56">
+                    <label for="site-search" class="sr-only">"Search products"</label>
+                    <input id="site-search" type="search" name="q" placeholder="Search" maxlength="200" autocomplete="off"
+                        class="w-full rounded-md border border-stone-300 px-3 py-1.5 text-sm" data-testid="search-input"/>
+                </form>
                 <a href="/account" class="rounded-md px-3 py-2 text-sm font-medium text-stone-900 hover:bg-stone-100" data-testid="account-link">"Account"</a>
                 <CartLink/>
             </div>

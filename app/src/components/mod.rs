@@ -11,4 +11,5 @@ pub mod page_meta;
 pub mod price;
 pub mod product_card;
 pub mod recently_viewed;
+pub mod results;
 pub mod signed_in;

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::{Link, Meta, Title};
 
 /// The site's public origin ("https://shop.example"), provided on the server so OpenGraph URLs are absolute.
 #[derive(Clone, Debug)]
@@ -12,6 +12,12 @@ pub fn PageMeta(
     description: String,
     #[prop(default = None)] image: Option<String>,
     #[prop(default = "website")] kind: &'static str,
+    /// The page's canonical path ("/c/clothing"): a filtered, sorted or paged listing names its plain listing.
+    #[prop(default = None)]
+    canonical: Option<String>,
+    /// Keep the page out of search engines' indexes (its links are still followed).
+    #[prop(optional)]
+    noindex: bool,
 ) -> impl IntoView {
     let origin = use_context::<PublicUrl>()
         .map(|u| u.0)
@@ -36,6 +42,8 @@ pub fn PageMeta(
         <Meta property="og:type" content=kind/>
         <Meta property="og:site_name" content="Bazaar"/>
         {image.map(|url| view! { <Meta property="og:image" content=absolute(url)/> })}
+        {canonical.map(|path| view! { <Link rel="canonical" href=absolute(path)/> })}
+        {noindex.then(|| view! { <Meta name="robots" content="noindex, follow"/> })}
     }
 }
 

@@ -21,8 +21,28 @@ pub fn ProductGrid(products: Vec<ProductCard>, #[prop(default = 4)] eager: usize
 pub const CARD_SIZES: &str = "(min-width: 1024px) 280px, (min-width: 768px) 33vw, 50vw";
 
 #[component]
-pub fn ProductCardView(product: ProductCard, #[prop(optional)] eager: bool) -> impl IntoView {
+pub fn ProductCardView(
+    product: ProductCard,
+    #[prop(optional)] eager: bool,
+    /// The name with matched words marked (search results); the plain name otherwise.
+    #[prop(optional)]
+    highlighted: Option<Vec<(String, bool)>>,
+) -> impl IntoView {
     let href = format!("/p/{}", product.slug);
+    let name = match highlighted {
+        Some(segments) => segments
+            .into_iter()
+            .map(|(text, marked)| {
+                if marked {
+                    view! { <mark class="bg-amber-100 text-stone-900">{text}</mark> }.into_any()
+                } else {
+                    text.into_any()
+                }
+            })
+            .collect_view()
+            .into_any(),
+        None => product.name.clone().into_any(),
+    };
     view! {
         <a href=href class="group block rounded-lg focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-stone-900" data-testid="product-card">
             <div class="aspect-square overflow-hidden rounded-lg bg-stone-100">
@@ -40,7 +60,7 @@ pub fn ProductCardView(product: ProductCard, #[prop(optional)] eager: bool) -> i
                     />
                 })}
             </div>
-            <h3 class="mt-2 text-sm font-medium text-stone-800 group-hover:underline">{product.name}</h3>
+            <h3 class="mt-2 text-sm font-medium text-stone-800 group-hover:underline">{name}</h3>
             <p class="mt-1">
                 <Price price=product.price_from compare_at=product.compare_at from=product.has_price_range/>
             </p>

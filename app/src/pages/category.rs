@@ -1,9 +1,10 @@
 use crate::api::catalog::get_category;
 use crate::components::error_view::ErrorTemplate;
 use crate::components::page_meta::PageMeta;
-use crate::components::product_card::ProductGrid;
+use crate::components::results::ResultsView;
 use crate::domain::catalog::CategoryPage as Listing;
 use crate::domain::listing::SortOrder;
+use crate::domain::search::SearchSort;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -18,9 +19,12 @@ pub fn CategoryPage() -> impl IntoView {
                 params.read().get("slug").unwrap_or_default(),
                 q.get("sort"),
                 q.get("after"),
+                ListingParams::read(&q),
             )
         },
-        |(slug, sort, after)| get_category(slug, sort, after),
+        |(slug, sort, after, p)| {
+            get_category(slug, sort, after, p.price, p.o, p.in_stock, p.on_sale)
+        },
     );
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
@@ -31,28 +35,52 @@ pub fn CategoryPage() -> impl IntoView {
     }
 }
 
+/// The filter parameters of a listing URL, as typed; `o` (repeatable) joined one per line.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ListingParams {
+    pub category: Option<String>,
+    pub price: Option<String>,
+    pub o: Option<String>,
+    pub in_stock: Option<String>,
+    pub on_sale: Option<String>,
+}
+
+impl ListingParams {
+    pub fn read(q: &leptos_router::params::ParamsMap) -> Self {
+        Self {
+            category: q.get("category"),
+            price: q.get("price"),
+            o: q.get_all("o").map(|all| all.join("\n")),
+            in_stock: q.get("in_stock"),
+            on_sale: q.get("on_sale"),
+        }
+    }
+}
+
 #[component]
 fn ListingView(listing: Listing) -> impl IntoView {
-    let base = format!("/c/{}", listing.slug);
-    let sort = listing.sort;
-    let next_href = listing
-        .next_cursor
-        .as_ref()
-        .map(|c| format!("{base}?sort={}&after={c}", sort.as_param()));
-    let first_href = listing
-        .is_continuation
-        .then(|| format!("{base}?sort={}", sort.as_param()));
     let description = if listing.description.is_empty() {
         format!("Shop {} at Bazaar.", listing.name)
     } else {
         listing.description.clone()
     };
-    let empty = listing.products.is_empty();
+    let results = listing.results;
+    // A filtered, sorted or later page is a variation of the plain listing: it names that one as canonical and
+    // stays out of search engines' indexes.
+    let varied = !results.filters.is_empty()
+        || results.first_href.is_some()
+        || results.sort != SearchSort::Listing(SortOrder::default());
+    let image = results
+        .hits
+        .first()
+        .and_then(|h| h.card.image.as_ref().map(|i| i.url.clone()));
     view! {
         <PageMeta
             title=listing.name.clone()
             description
-            image=listing.products.first().and_then(|p| p.image.as_ref().map(|i| i.url.clone()))
+            image
+            canonical=Some(format!("/c/{}", listing.slug))
+            noindex=varied
         />
         <nav aria-label="Breadcrumb" class="text-sm text-stone-600">
             <ol class="flex flex-wrap gap-1">
@@ -65,12 +93,9 @@ fn ListingView(listing: Listing) -> impl IntoView {
                 <li aria-current="page" class="text-stone-900">{listing.name.clone()}</li>
             </ol>
         </nav>
-        <div class="mt-4 flex flex-col gap-4 sm:flex-row sm:items-end sm:justify-between">
-            <div>
-                <h1 class="text-3xl font-bold tracking-tight text-stone-900">{listing.name}</h1>
-                <p class="mt-1 max-w-2xl text-stone-600">{listing.description}</p>
-            </div>
-            <SortForm sort/>
+        <div class="mt-4">
+            <h1 class="text-3xl font-bold tracking-tight text-stone-900">{listing.name}</h1>
+            <p class="mt-1 max-w-2xl text-stone-600">{listing.description}</p>
         </div>
         {(!listing.children.is_empty()).then(|| view! {
             <ul class="mt-4 flex flex-wrap gap-2" role="list" aria-label="Subcategories">
@@ -79,58 +104,6 @@ fn ListingView(listing: Listing) -> impl IntoView {
                 }).collect_view()}
             </ul>
         })}
-        <div class="mt-6">
-            {if empty {
-                view! { <p class="text-stone-600">"Nothing here yet."</p> }.into_any()
-            } else {
-                view! { <ProductGrid products=listing.products/> }.into_any()
-            }}
-        </div>
-        <nav aria-label="Pagination" class="mt-8 flex justify-between">
-            {first_href.map(|href| view! {
-                <a href=href class="rounded-md border border-stone-300 px-4 py-2 text-sm hover:bg-stone-100">"← First page"</a>
-            })}
-            <span></span>
-            {next_href.map(|href| view! {
-                <a href=href rel="next" class="rounded-md bg-stone-900 px-4 py-2 text-sm text-white hover:bg-stone-700" data-testid="next-page">"Next page →"</a>
-            })}
-        </nav>
-    }
-}
-
-/// A GET form: without JavaScript the "Apply" button submits it; with it, choosing an option submits straight away.
-#[component]
-fn SortForm(sort: SortOrder) -> impl IntoView {
-    view! {
-        <form method="get">
-            <div class="flex items-center gap-2">
-                <label for="sort" class="text-sm text-stone-700">"Sort by"</label>
-                <SortSelect sort/>
-                <button type="submit" class="rounded-md border border-stone-300 px-3 py-1.5 text-sm hover:bg-stone-100">"Apply"</button>
-            </div>
-        </form>
-    }
-}
-
-#[island]
-fn SortSelect(sort: SortOrder) -> impl IntoView {
-    view! {
-        <select id="sort" name="sort" class="rounded-md border border-stone-300 bg-white px-2 py-1.5 text-sm"
-            on:change=submit_parent_form>
-            {SortOrder::ALL.into_iter().map(|s| view! {
-                <option value=s.as_param() selected=s == sort>{s.label()}</option>
-            }).collect_view()}
-        </select>
-    }
-}
-
-fn submit_parent_form(ev: leptos::ev::Event) {
-    use wasm_bindgen::JsCast;
-    let form = ev
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-        .and_then(|select| select.form());
-    if let Some(form) = form {
-        let _ = form.request_submit();
+        <ResultsView results/>
     }
 }

@@ -8,3 +8,4 @@ pub mod checkout;
 pub mod home;
 pub mod order;
 pub mod product;
+pub mod search;

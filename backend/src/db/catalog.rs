@@ -73,22 +73,6 @@ pub async fn category_children(
     .await
 }
 
-/// The category and all below it: a listing of "Clothing" shows its shirts and trousers too.
-pub async fn category_subtree_ids(pool: &PgPool, category_id: i64) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar!(
-        r#"with recursive down(category_id, depth) as (
-               select $1::bigint, 0
-               union all
-               select c.category_id, down.depth + 1 from category c join down on c.parent_id = down.category_id
-               where down.depth < 32
-           )
-           select category_id as "category_id!" from down"#,
-        category_id
-    )
-    .fetch_all(pool)
-    .await
-}
-
 /// `query_as!` of products as cards: `$lead` columns first (or `""`), then the card's own, from `$from` (which
 /// brings in `product p`) with the two lateral joins every card needs (price range, offer and stock over the
 /// variants; the first image), then `$rest` (where, order, limit). The listings differ only in `$from`/`$rest`,
@@ -114,11 +98,20 @@ macro_rules! cards {
     };
 }
 
-// The four listings: the same cards in another order, each with its keyset condition.
+/// The filters of a listing: facet terms the product must all carry and price bounds in minor units.
+pub struct ListingFilter<'a> {
+    pub terms: &'a [String],
+    pub min_minor: Option<i64>,
+    pub max_minor: Option<i64>,
+}
+
+// The four listings of a category, from `product_listing` (one row per product and per category it is listed in,
+// its ancestors included): each an index range scan in its order from the cursor on, filtered as it goes.
 
 pub async fn cards_newest(
     pool: &PgPool,
-    categories: &[i64],
+    category_id: i64,
+    f: &ListingFilter<'_>,
     after: Option<(DateTime<Utc>, i64)>,
     limit: i64,
 ) -> sqlx::Result<Vec<CardRow>> {
@@ -126,11 +119,19 @@ pub async fn cards_newest(
     cards!(
         CardRow,
         "",
-        "from product p",
-        "where p.category_id = any($1) and p.published
-           and ($2::timestamptz is null or (p.created_at, p.product_id) < ($2, $3))
-         order by p.created_at desc, p.product_id desc limit $4",
-        categories,
+        "from (select l.product_id from product_listing l
+               where l.category_id = $1
+                 and (cardinality($2::text[]) = 0 or l.facets @> $2)
+                 and ($3::bigint is null or l.price_min_minor >= $3)
+                 and ($4::bigint is null or l.price_min_minor < $4)
+                 and ($5::timestamptz is null or (l.created_at, l.product_id) < ($5, $6))
+               order by l.created_at desc, l.product_id desc limit $7) l
+         join product p on p.product_id = l.product_id",
+        "where p.published order by p.created_at desc, p.product_id desc",
+        category_id,
+        f.terms,
+        f.min_minor,
+        f.max_minor,
         after_time,
         after_id,
         limit
@@ -141,7 +142,8 @@ pub async fn cards_newest(
 
 pub async fn cards_price_asc(
     pool: &PgPool,
-    categories: &[i64],
+    category_id: i64,
+    f: &ListingFilter<'_>,
     after: Option<(i64, i64)>,
     limit: i64,
 ) -> sqlx::Result<Vec<CardRow>> {
@@ -149,11 +151,19 @@ pub async fn cards_price_asc(
     cards!(
         CardRow,
         "",
-        "from product p",
-        "where p.category_id = any($1) and p.published
-           and ($2::bigint is null or (p.price_min_minor, p.product_id) > ($2, $3))
-         order by p.price_min_minor, p.product_id limit $4",
-        categories,
+        "from (select l.product_id from product_listing l
+               where l.category_id = $1
+                 and (cardinality($2::text[]) = 0 or l.facets @> $2)
+                 and ($3::bigint is null or l.price_min_minor >= $3)
+                 and ($4::bigint is null or l.price_min_minor < $4)
+                 and ($5::bigint is null or (l.price_min_minor, l.product_id) > ($5, $6))
+               order by l.price_min_minor, l.product_id limit $7) l
+         join product p on p.product_id = l.product_id",
+        "where p.published order by p.price_min_minor, p.product_id",
+        category_id,
+        f.terms,
+        f.min_minor,
+        f.max_minor,
         after_price,
         after_id,
         limit
@@ -164,7 +174,8 @@ pub async fn cards_price_asc(
 
 pub async fn cards_price_desc(
     pool: &PgPool,
-    categories: &[i64],
+    category_id: i64,
+    f: &ListingFilter<'_>,
     after: Option<(i64, i64)>,
     limit: i64,
 ) -> sqlx::Result<Vec<CardRow>> {
@@ -172,11 +183,19 @@ pub async fn cards_price_desc(
     cards!(
         CardRow,
         "",
-        "from product p",
-        "where p.category_id = any($1) and p.published
-           and ($2::bigint is null or (p.price_min_minor, p.product_id) < ($2, $3))
-         order by p.price_min_minor desc, p.product_id desc limit $4",
-        categories,
+        "from (select l.product_id from product_listing l
+               where l.category_id = $1
+                 and (cardinality($2::text[]) = 0 or l.facets @> $2)
+                 and ($3::bigint is null or l.price_min_minor >= $3)
+                 and ($4::bigint is null or l.price_min_minor < $4)
+                 and ($5::bigint is null or (l.price_min_minor, l.product_id) < ($5, $6))
+               order by l.price_min_minor desc, l.product_id desc limit $7) l
+         join product p on p.product_id = l.product_id",
+        "where p.published order by p.price_min_minor desc, p.product_id desc",
+        category_id,
+        f.terms,
+        f.min_minor,
+        f.max_minor,
         after_price,
         after_id,
         limit
@@ -187,7 +206,8 @@ pub async fn cards_price_desc(
 
 pub async fn cards_name(
     pool: &PgPool,
-    categories: &[i64],
+    category_id: i64,
+    f: &ListingFilter<'_>,
     after: Option<(String, i64)>,
     limit: i64,
 ) -> sqlx::Result<Vec<CardRow>> {
@@ -195,14 +215,46 @@ pub async fn cards_name(
     cards!(
         CardRow,
         "",
-        "from product p",
-        r#"where p.category_id = any($1) and p.published
-             and ($2::text is null or (p.name collate "C", p.product_id) > ($2 collate "C", $3))
-           order by p.name collate "C", p.product_id limit $4"#,
-        categories,
+        r#"from (select l.product_id from product_listing l
+                where l.category_id = $1
+                  and (cardinality($2::text[]) = 0 or l.facets @> $2)
+                  and ($3::bigint is null or l.price_min_minor >= $3)
+                  and ($4::bigint is null or l.price_min_minor < $4)
+                  and ($5::text is null or (l.name collate "C", l.product_id) > ($5 collate "C", $6))
+                order by l.name collate "C", l.product_id limit $7) l
+          join product p on p.product_id = l.product_id"#,
+        r#"where p.published order by p.name collate "C", p.product_id"#,
+        category_id,
+        f.terms,
+        f.min_minor,
+        f.max_minor,
         after_name,
         after_id,
         limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Cards of the given products, in the given order (a page of search results).
+pub async fn cards_by_ids(pool: &PgPool, ids: &[i64]) -> sqlx::Result<Vec<CardRow>> {
+    cards!(
+        CardRow,
+        "",
+        "from unnest($1::bigint[]) with ordinality as u(id, ord) join product p on p.product_id = u.id",
+        "where p.published order by u.ord",
+        ids
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Categories by id, for facet labels and the tree around them.
+pub async fn categories_by_ids(pool: &PgPool, ids: &[i64]) -> sqlx::Result<Vec<CategoryRow>> {
+    sqlx::query_as!(
+        CategoryRow,
+        "select category_id, parent_id, slug, name, description from category where category_id = any($1)",
+        ids
     )
     .fetch_all(pool)
     .await

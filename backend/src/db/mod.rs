@@ -22,4 +22,5 @@ pub mod product;
 pub mod refund;
 pub mod returns;
 pub mod sealing;
+pub mod search;
 pub mod stock;

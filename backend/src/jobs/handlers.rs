@@ -52,6 +52,11 @@ pub fn registry(ctx: Arc<JobContext>) -> Registry {
         .with(kind::RETURN_UPDATE, 4, Arc::new(ReturnUpdate(ctx.clone())))
         // One file at a time per worker: an import already fills a core.
         .with(kind::IMPORT_RUN, 1, Arc::new(Import(ctx.clone())))
+        .with(
+            kind::SEARCH_CATEGORY,
+            1,
+            Arc::new(SearchCategory(ctx.clone())),
+        )
         .with(kind::NOOP, 16, Arc::new(Noop(ctx.state.pool.clone())))
 }
 
@@ -311,6 +316,28 @@ impl Handler for Import {
                 }
                 other => other,
             }
+        })
+    }
+}
+
+/// Rebuilds the search and listing rows of every product below a renamed or moved category, 1,000 products per
+/// transaction, so a large subtree never holds one long transaction. Running it twice does the same work again.
+struct SearchCategory(Arc<JobContext>);
+
+impl Handler for SearchCategory {
+    fn run<'a>(&'a self, job: &'a Job) -> BoxFuture<'a, Result<(), JobError>> {
+        Box::pin(async move {
+            let category_id: i64 = job.field("category_id")?;
+            let pool = &self.0.state.pool;
+            let mut after = 0;
+            while let Some(last) =
+                crate::db::search::refresh_category_batch(pool, category_id, after, 1_000)
+                    .await
+                    .map_err(JobError::retry("refreshing search rows"))?
+            {
+                after = last;
+            }
+            Ok(())
         })
     }
 }

@@ -26,9 +26,12 @@ pub mod kind {
     pub const PASSWORD_RESET: &str = "account.password_reset";
     /// Tells an account's owner that its password or email changed.
     pub const ACCOUNT_NOTICE: &str = "account.notice";
-    /// Works through an uploaded CSV file (products or stock), batch by batch.
+    /// Tells the shopper of a step of their return.
     pub const RETURN_UPDATE: &str = "return.update";
+    /// Works through an uploaded CSV file (products or stock), batch by batch.
     pub const IMPORT_RUN: &str = "import.run";
+    /// Rebuilds the search rows below a renamed or moved category (queued by a trigger on `category`).
+    pub const SEARCH_CATEGORY: &str = "search.category";
     /// Does nothing but an optional sleep and database effect: for benchmarks, tests and checking a worker.
     pub const NOOP: &str = "noop";
 }

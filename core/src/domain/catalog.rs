@@ -35,6 +35,13 @@ pub struct CategoryLink {
     pub name: String,
 }
 
+/// What the search box suggests as the shopper types: products (by slug) and categories.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestions {
+    pub products: Vec<CategoryLink>,
+    pub categories: Vec<CategoryLink>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CollectionView {
     pub slug: String,
@@ -58,11 +65,8 @@ pub struct CategoryPage {
     pub ancestors: Vec<CategoryLink>,
     pub children: Vec<CategoryLink>,
     pub sort: SortOrder,
-    pub products: Vec<ProductCard>,
-    /// The `after` value of the next page, when there is one.
-    pub next_cursor: Option<String>,
-    /// True when this page was reached through a cursor (so "first page" makes sense).
-    pub is_continuation: bool,
+    /// The products of this page, the facets and the paging links.
+    pub results: super::results::ResultSet,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

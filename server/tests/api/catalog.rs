@@ -60,13 +60,14 @@ async fn keyset_pages_cover_the_category_exactly_once_in_every_order(pool: PgPoo
         let mut after: Option<String> = None;
         loop {
             let page = category(&app, "clothing", sort, after.as_deref()).await;
-            assert!(page.products.len() <= 24);
-            for p in &page.products {
+            assert!(page.results.hits.len() <= 24);
+            for hit in &page.results.hits {
+                let p = &hit.card;
                 keys.push((p.price_from.minor, p.name.clone()));
                 seen.push(p.slug.clone());
             }
-            match page.next_cursor {
-                Some(c) => after = Some(c),
+            match page.results.next_href.as_deref() {
+                Some(href) => after = Some(crate::search::param(href, "after")),
                 None => break,
             }
         }

@@ -20,5 +20,6 @@ mod payments;
 mod privacy;
 mod refunds;
 mod returns;
+mod search;
 mod server;
 mod tls;

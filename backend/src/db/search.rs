@@ -1,0 +1,245 @@
+//! The search index (`product_search`, `product_listing`, `search_word`; kept by the triggers of migration 20).
+
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+
+/// A product of a candidate set, with what sorting and facet counting need.
+#[derive(Debug, Clone)]
+pub struct CandidateRow {
+    pub product_id: i64,
+    pub rank: f32,
+    pub price_min_minor: i64,
+    pub created_at: DateTime<Utc>,
+    pub name: String,
+    pub facets: Vec<String>,
+}
+
+/// The query as the candidate search runs it: websearch syntax for the whole text, plus (when the last word may
+/// be unfinished) the text without it AND that word as a prefix.
+pub struct TextQuery<'a> {
+    pub text: &'a str,
+    pub head: &'a str,
+    pub prefix: Option<&'a str>,
+    /// The query as an upper-case SKU, when it could be one: an exact SKU ranks first.
+    pub sku: Option<&'a str>,
+}
+
+/// Products matching the query, the facet terms (all required) and the price bounds: at most `cap` with the
+/// query in their name plus at most `cap` with it anywhere, so a common word never ranks every match. Relevance
+/// is `ts_rank_cd` over the weighted document, raised for an exact name (1) and an exact SKU (2).
+#[allow(clippy::too_many_arguments)] // one argument per part of the query; a struct would only rename them
+pub async fn candidates(
+    pool: &PgPool,
+    q: &TextQuery<'_>,
+    terms: &[String],
+    min_minor: Option<i64>,
+    max_minor: Option<i64>,
+    cap: i64,
+) -> sqlx::Result<Vec<CandidateRow>> {
+    sqlx::query_as!(
+        CandidateRow,
+        r#"with q as (
+               select case when $2::text is null then websearch_to_tsquery('english', $1)
+                           else websearch_to_tsquery('english', $1)
+                                || (websearch_to_tsquery('english', $3) && to_tsquery('english', $2 || ':*'))
+                      end as tsq),
+           c as (
+               (select s.product_id from product_search s, q
+                where s.name_document @@ q.tsq
+                  and (cardinality($4::text[]) = 0 or s.facets @> $4)
+                  and ($5::bigint is null or s.price_min_minor >= $5)
+                  and ($6::bigint is null or s.price_min_minor < $6)
+                limit $7)
+               union
+               (select s.product_id from product_search s, q
+                where s.document @@ q.tsq
+                  and (cardinality($4::text[]) = 0 or s.facets @> $4)
+                  and ($5::bigint is null or s.price_min_minor >= $5)
+                  and ($6::bigint is null or s.price_min_minor < $6)
+                limit $7)
+               union
+               select v.product_id from variant v where v.sku = $8)
+           select s.product_id,
+                  (ts_rank_cd(s.document, q.tsq, 1)
+                   + case when lower(s.name) = lower($1) then 1 else 0 end
+                   + case when exists (select 1 from variant v where v.product_id = s.product_id and v.sku = $8)
+                          then 2 else 0 end)::real as "rank!",
+                  s.price_min_minor, s.created_at, s.name, s.facets
+           from c join product_search s on s.product_id = c.product_id, q
+           where (cardinality($4::text[]) = 0 or s.facets @> $4)
+             and ($5::bigint is null or s.price_min_minor >= $5)
+             and ($6::bigint is null or s.price_min_minor < $6)"#,
+        q.text,
+        q.prefix,
+        q.head,
+        terms,
+        min_minor,
+        max_minor,
+        cap,
+        q.sku
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Products with a SKU like `sku` (trigram similarity), best first: a mistyped SKU.
+pub async fn similar_sku_candidates(
+    pool: &PgPool,
+    sku: &str,
+    terms: &[String],
+    limit: i64,
+) -> sqlx::Result<Vec<CandidateRow>> {
+    sqlx::query_as!(
+        CandidateRow,
+        r#"select s.product_id, max(similarity(v.sku, $1))::real as "rank!", s.price_min_minor, s.created_at,
+                  s.name, s.facets
+           from (select v.product_id, v.sku from variant v where v.sku % $1
+                 order by similarity(v.sku, $1) desc, v.variant_id limit $3) v
+           join product_search s on s.product_id = v.product_id
+           where cardinality($2::text[]) = 0 or s.facets @> $2
+           group by s.product_id"#,
+        sku,
+        terms,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// For each word that no product uses, the most similar word that one does (trigram similarity), if any.
+pub async fn corrections(pool: &PgPool, words: &[String]) -> sqlx::Result<Vec<(String, String)>> {
+    let rows = sqlx::query!(
+        r#"select u.word as "word!", c.word as "correction!"
+           from unnest($1::text[]) as u(word)
+           cross join lateral (
+               select w.word from search_word w
+               where w.word % u.word and w.word <> u.word
+               order by similarity(w.word, u.word) desc, w.word
+               limit 1) c
+           where length(u.word) >= 3
+             and not exists (select 1 from search_word e where e.word = u.word)"#,
+        words
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.word, r.correction)).collect())
+}
+
+#[derive(Debug, Clone)]
+pub struct CategoryHit {
+    pub slug: String,
+    pub name: String,
+}
+
+/// Categories whose name matches the query (the same full-text rules, prefix included).
+pub async fn matching_categories(
+    pool: &PgPool,
+    q: &TextQuery<'_>,
+    limit: i64,
+) -> sqlx::Result<Vec<CategoryHit>> {
+    sqlx::query_as!(
+        CategoryHit,
+        r#"with q as (
+               select case when $2::text is null then websearch_to_tsquery('english', $1)
+                           else websearch_to_tsquery('english', $1)
+                                || (websearch_to_tsquery('english', $3) && to_tsquery('english', $2 || ':*'))
+                      end as tsq)
+           select c.slug, c.name from category c, q
+           where to_tsvector('english', c.name) @@ q.tsq
+           order by c.position, c.name limit $4"#,
+        q.text,
+        q.prefix,
+        q.head,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Names of products starting with the typed words, for suggestions as the shopper types.
+#[derive(Debug, Clone)]
+pub struct SuggestRow {
+    pub slug: String,
+    pub name: String,
+}
+
+pub async fn suggest_products(
+    pool: &PgPool,
+    q: &TextQuery<'_>,
+    limit: i64,
+) -> sqlx::Result<Vec<SuggestRow>> {
+    sqlx::query_as!(
+        SuggestRow,
+        r#"with q as (
+               select case when $2::text is null then websearch_to_tsquery('english', $1)
+                           else websearch_to_tsquery('english', $1)
+                                || (websearch_to_tsquery('english', $3) && to_tsquery('english', $2 || ':*'))
+                      end as tsq),
+           c as (select s.product_id, s.name, s.name_document from product_search s, q
+                 where s.name_document @@ q.tsq limit 200)
+           select p.slug, c.name from c join product p on p.product_id = c.product_id, q
+           order by ts_rank_cd(c.name_document, q.tsq) desc, length(c.name), c.product_id
+           limit $4"#,
+        q.text,
+        q.prefix,
+        q.head,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Facet candidates of a category listing: at most `cap` of its products with the filters, in id order.
+pub async fn listing_candidates(
+    pool: &PgPool,
+    category_id: i64,
+    terms: &[String],
+    min_minor: Option<i64>,
+    max_minor: Option<i64>,
+    cap: i64,
+) -> sqlx::Result<Vec<CandidateRow>> {
+    sqlx::query_as!(
+        CandidateRow,
+        r#"select l.product_id, 0::real as "rank!", l.price_min_minor, l.created_at, l.name, l.facets
+           from product_listing l
+           where l.category_id = $1
+             and (cardinality($2::text[]) = 0 or l.facets @> $2)
+             and ($3::bigint is null or l.price_min_minor >= $3)
+             and ($4::bigint is null or l.price_min_minor < $4)
+           order by l.product_id
+           limit $5"#,
+        category_id,
+        terms,
+        min_minor,
+        max_minor,
+        cap
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Rebuilds the search rows of every product in a category's subtree (after a rename or move), in batches.
+pub async fn refresh_category_batch(
+    pool: &PgPool,
+    category_id: i64,
+    after_product: i64,
+    batch: i64,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar!(
+        r#"with recursive down(category_id, depth) as (
+               select $1::bigint, 0
+               union all
+               select c.category_id, down.depth + 1 from category c join down on c.parent_id = down.category_id
+               where down.depth < 32),
+           ids as (select p.product_id from product p
+                   where p.category_id in (select category_id from down) and p.product_id > $2
+                   order by p.product_id limit $3),
+           done as (select search_refresh(array(select product_id from ids)))
+           select max(ids.product_id) from ids, done"#,
+        category_id,
+        after_product,
+        batch
+    )
+    .fetch_one(pool)
+    .await
+}

@@ -1,0 +1,215 @@
+//! Category listings with filters: the page is an index range scan of `product_listing` in the chosen order from
+//! the cursor on; the facets count a capped candidate set of the category with the same filters.
+
+use super::facets::{self, Links};
+use super::page::facet_categories;
+use super::{filter_terms, Candidate, CANDIDATE_CAP};
+use crate::catalog::{card, PAGE_SIZE};
+use crate::db::catalog::{self as db, CardRow, ListingFilter};
+use crate::db::search as search_db;
+use crate::domain::catalog::{CategoryLink, CategoryPage};
+use crate::domain::listing::{CursorKey, SortOrder};
+use crate::domain::results::{ResultSet, SearchHit};
+use crate::domain::search::{href, Filters, SearchCursor, SearchKey, SearchSort};
+use crate::domain::slug::Slug;
+use crate::domain::DomainError;
+use crate::error::AppError;
+use crate::{AppState, OrInternal};
+
+#[tracing::instrument(skip_all, fields(slug = %slug.as_str(), sort = sort.as_param()))]
+pub async fn category_page(
+    state: &AppState,
+    slug: &Slug,
+    sort: SortOrder,
+    filters: Filters,
+    after: Option<String>,
+) -> Result<CategoryPage, AppError> {
+    let pool = &state.read_pool.0;
+    let category = db::category_by_slug(pool, slug.as_str())
+        .await
+        .or_internal("loading category")?
+        .ok_or(AppError::NotFound)?;
+    let search_sort = SearchSort::Listing(sort);
+    let after = after
+        .filter(|a| !a.is_empty())
+        .map(|a| SearchCursor::parse(&a, slug.as_str(), &filters, search_sort))
+        .transpose()?;
+    // A category page is its own category filter; a `category` parameter here is ignored.
+    let filters = Filters {
+        category: None,
+        ..filters
+    };
+    let terms = filter_terms(&filters, None);
+    let unit = 10i64.pow(state.config.currency.exponent());
+    let (min_minor, max_minor) = filters
+        .price
+        .map(|p| p.minor_bounds(unit))
+        .unwrap_or((None, None));
+    let f = ListingFilter {
+        terms: &terms,
+        min_minor,
+        max_minor,
+    };
+    let id = category.category_id;
+    let is_continuation = after.is_some();
+    let limit = PAGE_SIZE + 1;
+
+    let rows = async {
+        match after.map(|c| (c.key, c.id)) {
+            None => match sort {
+                SortOrder::Newest => db::cards_newest(pool, id, &f, None, limit).await,
+                SortOrder::PriceLowHigh => db::cards_price_asc(pool, id, &f, None, limit).await,
+                SortOrder::PriceHighLow => db::cards_price_desc(pool, id, &f, None, limit).await,
+                SortOrder::Name => db::cards_name(pool, id, &f, None, limit).await,
+            }
+            .map(Ok),
+            Some((SearchKey::Listing(key), after_id)) => match (sort, key) {
+                (SortOrder::Newest, CursorKey::Newest(micros)) => {
+                    match chrono::DateTime::from_timestamp_micros(micros) {
+                        Some(t) => db::cards_newest(pool, id, &f, Some((t, after_id)), limit)
+                            .await
+                            .map(Ok),
+                        None => Ok(Err(DomainError::Cursor)),
+                    }
+                }
+                (SortOrder::PriceLowHigh, CursorKey::Price(p)) => {
+                    db::cards_price_asc(pool, id, &f, Some((p, after_id)), limit)
+                        .await
+                        .map(Ok)
+                }
+                (SortOrder::PriceHighLow, CursorKey::Price(p)) => {
+                    db::cards_price_desc(pool, id, &f, Some((p, after_id)), limit)
+                        .await
+                        .map(Ok)
+                }
+                (SortOrder::Name, CursorKey::Name(n)) => {
+                    db::cards_name(pool, id, &f, Some((n, after_id)), limit)
+                        .await
+                        .map(Ok)
+                }
+                // SearchCursor::parse ties a cursor to its sort order; this keeps that promise checked here too.
+                _ => Ok(Err(DomainError::Cursor)),
+            },
+            Some((SearchKey::Rank(_), _)) => Ok(Err(DomainError::Cursor)),
+        }
+    };
+    let candidates = async {
+        search_db::listing_candidates(pool, id, &terms, min_minor, max_minor, CANDIDATE_CAP)
+            .await
+            .or_internal("counting facets")
+    };
+    let tree = async {
+        tokio::try_join!(
+            db::category_ancestors(pool, id),
+            db::category_children(pool, Some(id)),
+        )
+        .or_internal("loading category tree")
+    };
+    let (rows, candidates, (ancestors, children)) = tokio::try_join!(
+        async { rows.await.or_internal("loading category products") },
+        candidates,
+        tree
+    )?;
+    let mut rows = rows?;
+    let candidates: Vec<Candidate> = candidates
+        .into_iter()
+        .map(|r| Candidate {
+            product_id: r.product_id,
+            rank: r.rank,
+            price_min_minor: r.price_min_minor,
+            created_at: r.created_at,
+            name: r.name,
+            facets: r.facets,
+        })
+        .collect();
+    let capped = candidates.len() as i64 >= CANDIDATE_CAP;
+
+    let path = format!("/c/{}", category.slug);
+    let mut fixed = Vec::new();
+    if sort != SortOrder::default() {
+        fixed.push(("sort", sort.as_param().to_string()));
+    }
+    let links = Links {
+        path: path.clone(),
+        fixed,
+        category_by_path: true,
+        filters: &filters,
+    };
+    let categories = facet_categories(state, &candidates, Some(&category)).await?;
+    let facets = facets::build(
+        &candidates,
+        &links,
+        &categories,
+        Some(id),
+        state.config.currency,
+    );
+    let active = facets::active(&links, None, state.config.currency);
+
+    let next_href = if rows.len() as i64 > PAGE_SIZE {
+        rows.truncate(PAGE_SIZE as usize);
+        rows.last().map(|last| {
+            let cursor =
+                cursor_after(last, sort).encode(category.slug.as_str(), &filters, search_sort);
+            let mut params = vec![("sort", sort.as_param().to_string())];
+            params.extend(filters.to_query());
+            params.push(("after", cursor));
+            href(&path, &params)
+        })
+    } else {
+        None
+    };
+    let hits = rows
+        .into_iter()
+        .map(|row| {
+            let name = vec![(row.name.clone(), false)];
+            Ok(SearchHit {
+                card: card(row)?,
+                name,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+
+    Ok(CategoryPage {
+        slug: category.slug,
+        name: category.name,
+        description: category.description,
+        ancestors: ancestors.into_iter().map(link).collect(),
+        children: children.into_iter().map(link).collect(),
+        sort,
+        results: ResultSet {
+            hits,
+            clear_href: (!filters.is_empty()).then(|| links.with(&Filters::default())),
+            facets,
+            active,
+            total: candidates.len() as u32,
+            capped,
+            sort: search_sort,
+            sorts: SortOrder::ALL
+                .into_iter()
+                .map(SearchSort::Listing)
+                .collect(),
+            first_href: is_continuation.then(|| links.with(&filters)),
+            next_href,
+            filters,
+        },
+    })
+}
+
+fn link(c: db::CategoryRow) -> CategoryLink {
+    CategoryLink {
+        slug: c.slug,
+        name: c.name,
+    }
+}
+
+fn cursor_after(row: &CardRow, sort: SortOrder) -> SearchCursor {
+    let key = match sort {
+        SortOrder::Newest => CursorKey::Newest(row.created_at.timestamp_micros()),
+        SortOrder::PriceLowHigh | SortOrder::PriceHighLow => CursorKey::Price(row.price_min_minor),
+        SortOrder::Name => CursorKey::Name(row.name.clone()),
+    };
+    SearchCursor {
+        key: SearchKey::Listing(key),
+        id: row.product_id,
+    }
+}
