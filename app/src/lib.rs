@@ -29,8 +29,8 @@ use pages::admin::{
 };
 use pages::checkout::{contact::CheckoutPage, review::ReviewPage, shipping::ShippingPage};
 use pages::{
-    cart::CartPage, category::CategoryPage, home::HomePage, order::OrderPage, product::ProductPage,
-    search::SearchPage,
+    cart::CartPage, category::CategoryPage, collection::CollectionPage, home::HomePage,
+    order::OrderPage, product::ProductPage, search::SearchPage,
 };
 
 /// The HTML document around the app; rendered on the server only.
@@ -81,6 +81,7 @@ fn Storefront() -> impl IntoView {
                 <Route path=(StaticSegment("c"), ParamSegment("slug")) view=CategoryPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("p"), ParamSegment("slug")) view=ProductPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("search") view=SearchPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("collections"), ParamSegment("slug")) view=CollectionPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("cart") view=CartPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("checkout") view=CheckoutPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("checkout"), StaticSegment("shipping")) view=ShippingPage ssr=SsrMode::Async/>

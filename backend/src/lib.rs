@@ -28,6 +28,7 @@ pub mod payments;
 pub mod refunds;
 pub mod returns;
 pub mod search;
+pub mod seo;
 pub mod state;
 
 pub use state::{AppState, ShopConfig};

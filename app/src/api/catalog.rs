@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use crate::domain::catalog::{CategoryLink, CategoryPage, HomeView, ProductDetail, Suggestions};
-use crate::domain::results::SearchPage;
+use crate::domain::results::{CollectionPage, SearchPage};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -39,6 +39,27 @@ pub async fn get_category(
     let filters = parse_filters(None, price, o, in_stock, on_sale)?;
     let state = crate::request::context::state()?;
     backend::search::listing::category_page(&state, &slug, sort, filters, after).await
+}
+
+/// A collection's page, with the parameters of [`search_products`] but `q`.
+#[server(prefix = "/api", endpoint = "collection")]
+pub async fn get_collection(
+    slug: String,
+    sort: Option<String>,
+    after: Option<String>,
+    #[server(default)] category: Option<String>,
+    #[server(default)] price: Option<String>,
+    #[server(default)] o: Option<String>,
+    #[server(default)] in_stock: Option<String>,
+    #[server(default)] on_sale: Option<String>,
+) -> Result<CollectionPage, AppError> {
+    use crate::domain::search::SearchSort;
+    use crate::domain::slug::Slug;
+    let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
+    let sort = SearchSort::parse(sort.as_deref())?;
+    let filters = parse_filters(category, price, o, in_stock, on_sale)?;
+    let state = crate::request::context::state()?;
+    backend::search::collection::collection_page(&state, &slug, sort, filters, after).await
 }
 
 /// The search page: `q` as typed, the filters of [`get_category`] plus `category` (a slug).

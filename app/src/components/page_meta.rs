@@ -47,6 +47,16 @@ pub fn PageMeta(
     }
 }
 
+/// The product page's schema.org JSON-LD (`Product` with its offers, `BreadcrumbList`), for search engines.
+#[component]
+pub fn ProductStructuredData(product: crate::domain::catalog::ProductDetail) -> impl IntoView {
+    let origin = use_context::<PublicUrl>()
+        .map(|u| u.0)
+        .unwrap_or_else(browser_origin);
+    let json = crate::domain::seo::product_json_ld(&product, &origin);
+    view! { <script type="application/ld+json" inner_html=json></script> }
+}
+
 /// In the browser (after client-side navigation) the page's own origin; on the server `PublicUrl` is provided.
 fn browser_origin() -> String {
     #[cfg(not(feature = "ssr"))]

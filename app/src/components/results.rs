@@ -21,6 +21,7 @@ pub fn ResultsView(
         capped,
         sort,
         sorts,
+        relevance_label,
         filters,
         next_href,
         first_href,
@@ -46,7 +47,7 @@ pub fn ResultsView(
             <div class="min-w-0 flex-1">
                 <div class="flex flex-col gap-3 sm:flex-row sm:items-center sm:justify-between">
                     <p class="text-sm text-stone-600" data-testid="result-count">{count}</p>
-                    <SortForm sort sorts hidden/>
+                    <SortForm sort sorts hidden relevance_label/>
                 </div>
                 {(!active.is_empty()).then(|| view! {
                     <ul class="mt-3 flex flex-wrap items-center gap-2" role="list" aria-label="Active filters">
@@ -128,10 +129,17 @@ fn SortForm(
     sort: SearchSort,
     sorts: Vec<SearchSort>,
     hidden: Vec<(&'static str, String)>,
+    relevance_label: String,
 ) -> impl IntoView {
     let options: Vec<(String, String)> = sorts
         .into_iter()
-        .map(|s| (s.as_param().to_string(), s.label().to_string()))
+        .map(|s| {
+            let label = match s {
+                SearchSort::Relevance => relevance_label.clone(),
+                other => other.label().to_string(),
+            };
+            (s.as_param().to_string(), label)
+        })
         .collect();
     view! {
         <form method="get">

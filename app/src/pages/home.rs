@@ -11,6 +11,7 @@ pub fn HomePage() -> impl IntoView {
         <PageMeta
             title="Bazaar".into()
             description="Clothing, home goods, stationery and more, shipped fast from an independent shop.".into()
+            canonical=Some("/".to_string())
         />
         <section class="rounded-2xl bg-stone-900 px-6 py-12 text-white sm:px-12">
             <h1 class="text-3xl font-bold tracking-tight sm:text-4xl">"Good things, fairly priced."</h1>
@@ -34,7 +35,10 @@ pub fn HomePage() -> impl IntoView {
                         </nav>
                         {home.collections.into_iter().enumerate().map(|(i, c)| view! {
                             <section class="mt-12" aria-labelledby=format!("collection-{}", c.slug)>
-                                <h2 id=format!("collection-{}", c.slug) class="text-xl font-semibold text-stone-900">{c.name}</h2>
+                                <div class="flex items-baseline justify-between gap-4">
+                                    <h2 id=format!("collection-{}", c.slug) class="text-xl font-semibold text-stone-900">{c.name}</h2>
+                                    <a href=format!("/collections/{}", c.slug) class="text-sm font-medium text-stone-700 underline hover:text-stone-900">"See all"</a>
+                                </div>
                                 <p class="mt-1 text-sm text-stone-600">{c.description}</p>
                                 <div class="mt-4">
                                     <ProductGrid products=c.products eager=if i == 0 { 4 } else { 0 }/>

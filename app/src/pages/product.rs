@@ -1,7 +1,7 @@
 use crate::api::catalog::get_product;
 use crate::components::cart_state::use_cart;
 use crate::components::error_view::{ErrorTemplate, FormError};
-use crate::components::page_meta::PageMeta;
+use crate::components::page_meta::{PageMeta, ProductStructuredData};
 use crate::components::price::Price;
 use crate::components::recently_viewed::{RecentItem, RecentlyViewed};
 use crate::domain::catalog::{Image, ProductDetail, StockState};
@@ -56,7 +56,9 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
     };
 
     view! {
-        <PageMeta title=p.name.clone() description=description image=first_image kind="product"/>
+        <PageMeta title=p.name.clone() description=description image=first_image kind="product"
+            canonical=Some(format!("/p/{}", p.slug))/>
+        <ProductStructuredData product=p.clone()/>
         <nav aria-label="Breadcrumb" class="text-sm text-stone-600">
             <ol class="flex flex-wrap gap-1">
                 <li><a href="/" class="hover:underline">"Home"</a></li>

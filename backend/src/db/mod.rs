@@ -23,4 +23,5 @@ pub mod refund;
 pub mod returns;
 pub mod sealing;
 pub mod search;
+pub mod seo;
 pub mod stock;

@@ -218,6 +218,53 @@ pub async fn listing_candidates(
     .await
 }
 
+/// The products of a collection with the filters, at most `cap`, in the collection's order.
+pub async fn collection_candidates(
+    pool: &PgPool,
+    collection_id: i64,
+    terms: &[String],
+    min_minor: Option<i64>,
+    max_minor: Option<i64>,
+    cap: i64,
+) -> sqlx::Result<Vec<CandidateRow>> {
+    sqlx::query_as!(
+        CandidateRow,
+        r#"select s.product_id, (-cp.position)::real as "rank!", s.price_min_minor, s.created_at, s.name, s.facets
+           from collection_product cp join product_search s on s.product_id = cp.product_id
+           where cp.collection_id = $1
+             and (cardinality($2::text[]) = 0 or s.facets @> $2)
+             and ($3::bigint is null or s.price_min_minor >= $3)
+             and ($4::bigint is null or s.price_min_minor < $4)
+           order by cp.position, cp.product_id
+           limit $5"#,
+        collection_id,
+        terms,
+        min_minor,
+        max_minor,
+        cap
+    )
+    .fetch_all(pool)
+    .await
+}
+
+#[derive(Debug, Clone)]
+pub struct CollectionRow {
+    pub collection_id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+}
+
+pub async fn collection_by_slug(pool: &PgPool, slug: &str) -> sqlx::Result<Option<CollectionRow>> {
+    sqlx::query_as!(
+        CollectionRow,
+        "select collection_id, slug, name, description from collection where slug = $1",
+        slug
+    )
+    .fetch_optional(pool)
+    .await
+}
+
 /// Rebuilds the search rows of every product in a category's subtree (after a rename or move), in batches.
 pub async fn refresh_category_batch(
     pool: &PgPool,

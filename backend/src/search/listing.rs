@@ -188,6 +188,7 @@ pub async fn category_page(
                 .into_iter()
                 .map(SearchSort::Listing)
                 .collect(),
+            relevance_label: "Best match".into(),
             first_href: is_continuation.then(|| links.with(&filters)),
             next_href,
             filters,

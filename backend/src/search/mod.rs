@@ -6,6 +6,7 @@
 //! [`postgres::PostgresSearch`], which needs nothing but the database. Another engine (an embedded tantivy index,
 //! an external service) would implement the same trait.
 
+pub mod collection;
 pub mod facets;
 pub mod listing;
 pub mod page;

@@ -159,6 +159,7 @@ pub async fn search_page(
             capped: found.capped,
             sort,
             sorts: SearchSort::all().collect(),
+            relevance_label: "Best match".into(),
             first_href: after.is_some().then(|| links.with(&filters)),
             next_href,
             filters,
@@ -202,6 +203,7 @@ pub(super) fn empty_results(filters: &Filters, sort: SearchSort) -> ResultSet {
         capped: false,
         sort,
         sorts: SearchSort::all().collect(),
+        relevance_label: "Best match".into(),
         filters: filters.clone(),
         next_href: None,
         first_href: None,
@@ -231,7 +233,7 @@ pub(super) async fn facet_categories(
 }
 
 /// Orders the candidates and takes the page after the cursor; also the cursor of the next page, if any.
-fn sort_and_page(
+pub(super) fn sort_and_page(
     mut products: Vec<Candidate>,
     sort: SearchSort,
     after: Option<&SearchCursor>,
@@ -324,7 +326,7 @@ fn cursor_of(c: &Candidate, sort: SearchSort) -> SearchCursor {
 }
 
 /// The page's cards, in order, with the matched words of their names marked.
-async fn hits(
+pub(super) async fn hits(
     state: &AppState,
     page: &[Candidate],
     words: &[String],

@@ -15,6 +15,7 @@ pub mod quantity;
 pub mod results;
 pub mod returns;
 pub mod search;
+pub mod seo;
 pub mod shipment;
 pub mod sku;
 pub mod slug;

@@ -52,10 +52,21 @@ pub struct ResultSet {
     pub sort: SearchSort,
     /// The orders the sort menu offers.
     pub sorts: Vec<SearchSort>,
+    /// What the menu calls [`SearchSort::Relevance`] here: "Best match" (search), "Featured" (a collection).
+    pub relevance_label: String,
     pub filters: Filters,
     pub next_href: Option<String>,
     /// The first page's link, when this page was reached through a cursor.
     pub first_href: Option<String>,
+}
+
+/// A collection's page: staff's selection, with the same sorts, filters and paging as a category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollectionPage {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub results: ResultSet,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@ pub mod origin;
 pub mod page_cache;
 pub mod rate_limit;
 pub mod security_headers;
+pub mod seo;
 pub mod static_files;
 pub mod webhooks;
 
@@ -60,15 +61,17 @@ fn site_origins(
 pub struct SiteState {
     pub app: AppState,
     pub leptos_options: LeptosOptions,
+    pub public_url: PublicUrl,
 }
 
 pub fn router(state: AppState, leptos_options: LeptosOptions, config: &Config) -> Router {
+    let routes = generate_route_list(App);
+    let (public_url, origins) = site_origins(config, &leptos_options);
     let site = SiteState {
         app: state.clone(),
         leptos_options: leptos_options.clone(),
+        public_url: public_url.clone(),
     };
-    let routes = generate_route_list(App);
-    let (public_url, origins) = site_origins(config, &leptos_options);
     let https = public_url.0.starts_with("https://") || config.is_https();
     let context = {
         let state = state.clone();
@@ -98,6 +101,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions, config: &Config) -
         .leptos_routes_with_context(&site, routes, context.clone(), move || shell(shell_options.clone()))
         .merge(health::routes())
         .merge(exports::routes())
+        .merge(seo::routes())
         .merge(webhooks::routes())
         .merge(static_files::routes(&leptos_options, &config.media_dir))
         .fallback(leptos_axum::file_and_error_handler_with_context::<SiteState, _>(context, move |_| {

@@ -21,5 +21,6 @@ mod privacy;
 mod refunds;
 mod returns;
 mod search;
+mod seo;
 mod server;
 mod tls;
