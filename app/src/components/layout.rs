@@ -1,4 +1,5 @@
 use super::cart_state::use_cart;
+use super::search_box::SearchBox;
 use crate::api::catalog::list_top_categories;
 use leptos::prelude::*;
 
@@ -23,11 +24,7 @@ pub fn Header() -> impl IntoView {
                         </Suspense>
                     </ul>
                 </nav>
-                <form action="/search" method="get" role="search" class="order-last w-full sm:order-none sm:w-56">
-                    <label for="site-search" class="sr-only">"Search products"</label>
-                    <input id="site-search" type="search" name="q" placeholder="Search" maxlength="200" autocomplete="off"
-                        class="w-full rounded-md border border-stone-300 px-3 py-1.5 text-sm" data-testid="search-input"/>
-                </form>
+                <SearchBox/>
                 <a href="/account" class="rounded-md px-3 py-2 text-sm font-medium text-stone-900 hover:bg-stone-100" data-testid="account-link">"Account"</a>
                 <CartLink/>
             </div>

@@ -12,4 +12,5 @@ pub mod price;
 pub mod product_card;
 pub mod recently_viewed;
 pub mod results;
+pub mod search_box;
 pub mod signed_in;

@@ -421,3 +421,38 @@ async fn search_pages_answer_bad_input_clearly(pool: PgPool) {
         .await;
     assert_eq!(response.status(), 400);
 }
+
+/// A renamed category reaches the documents of every product below it through the `search.category` job.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_renamed_category_is_searchable_through_its_job(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    assert!(search(&app, &[("q", "outerwearzz")])
+        .await
+        .results
+        .hits
+        .is_empty());
+    sqlx::query("update category set name = 'Outerwearzz' where slug = 'knitwear'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let expected: i64 = sqlx::query_scalar(
+        "select count(*) from product p join category c using (category_id)
+         where c.slug = 'knitwear' and p.status = 'active'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        let page = search(&app, &[("q", "outerwearzz")]).await;
+        if page.results.total as i64 == expected {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "the job refreshed the subtree ({} of {expected} found)",
+            page.results.total
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

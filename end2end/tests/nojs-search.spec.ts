@@ -1,0 +1,25 @@
+import { test, expect } from "@playwright/test";
+
+// JavaScript disabled: the header's search form, the facets and the sort form are plain links and GET forms.
+test("search, filter, sort and page without JavaScript", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("searchbox", { name: "Search products" }).fill("jumper");
+  await page.getByRole("searchbox", { name: "Search products" }).press("Enter");
+  await expect(page).toHaveURL(/\/search\?q=jumper/);
+  await expect(page.getByTestId("product-card").first()).toBeVisible();
+
+  await page.getByRole("region", { name: "Size" }).getByRole("link", { name: /^S/ }).click();
+  await expect(page.getByTestId("active-filter")).toHaveCount(1);
+
+  await page.getByLabel("Sort by").selectOption("price");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/sort=price/);
+  await expect(page).toHaveURL(/o=Size/);
+  await expect(page.getByTestId("active-filter")).toHaveCount(1);
+  const prices = await page.getByTestId("product-card").locator("p").first().allInnerTexts();
+  expect(prices.length).toBeGreaterThan(0);
+
+  await page.getByTestId("active-filter").click();
+  await expect(page.getByTestId("active-filter")).toHaveCount(0);
+  await expect(page).toHaveURL(/q=jumper/);
+});
