@@ -14,8 +14,8 @@ pub struct CandidateRow {
     pub facets: Vec<String>,
 }
 
-/// The query as the candidate search runs it: websearch syntax for the whole text, plus (when the last word may
-/// be unfinished) the text without it AND that word as a prefix.
+/// The query as the candidate search runs it: websearch syntax for the whole text or, when the last word may be
+/// unfinished, the text without it AND that word as a prefix (which also matches the word itself).
 pub struct TextQuery<'a> {
     pub text: &'a str,
     pub head: &'a str,
@@ -25,9 +25,9 @@ pub struct TextQuery<'a> {
 }
 
 /// Products matching the query, the facet terms (all required) and the price bounds: at most `cap` with the
-/// query in their name plus at most `cap` with it anywhere, so a common word never ranks every match. Relevance
-/// is `ts_rank_cd` over the weighted document, raised for an exact name (1) and an exact SKU (2).
-#[allow(clippy::too_many_arguments)] // one argument per part of the query; a struct would only rename them
+/// query in their name, and only when those are fewer than `cap`, at most `cap` more with it anywhere, so a common
+/// word never ranks every match and is answered from the smaller name index. Relevance is `ts_rank_cd` over the
+/// weighted document, raised for an exact name (1) and an exact SKU (2).
 pub async fn candidates(
     pool: &PgPool,
     q: &TextQuery<'_>,
@@ -38,37 +38,45 @@ pub async fn candidates(
 ) -> sqlx::Result<Vec<CandidateRow>> {
     sqlx::query_as!(
         CandidateRow,
-        r#"with q as (
+        r#"with q as materialized (
                select case when $2::text is null then websearch_to_tsquery('english', $1)
-                           else websearch_to_tsquery('english', $1)
-                                || (websearch_to_tsquery('english', $3) && to_tsquery('english', $2 || ':*'))
+                           else websearch_to_tsquery('english', $3) && to_tsquery('english', $2 || ':*')
                       end as tsq),
-           c as (
-               (select s.product_id from product_search s, q
-                where s.name_document @@ q.tsq
-                  and (cardinality($4::text[]) = 0 or s.facets @> $4)
-                  and ($5::bigint is null or s.price_min_minor >= $5)
-                  and ($6::bigint is null or s.price_min_minor < $6)
-                limit $7)
-               union
-               (select s.product_id from product_search s, q
-                where s.document @@ q.tsq
-                  and (cardinality($4::text[]) = 0 or s.facets @> $4)
-                  and ($5::bigint is null or s.price_min_minor >= $5)
-                  and ($6::bigint is null or s.price_min_minor < $6)
-                limit $7)
-               union
-               select v.product_id from variant v where v.sku = $8)
-           select s.product_id,
-                  (ts_rank_cd(s.document, q.tsq, 1)
-                   + case when lower(s.name) = lower($1) then 1 else 0 end
-                   + case when exists (select 1 from variant v where v.product_id = s.product_id and v.sku = $8)
-                          then 2 else 0 end)::real as "rank!",
-                  s.price_min_minor, s.created_at, s.name, s.facets
-           from c join product_search s on s.product_id = c.product_id, q
-           where (cardinality($4::text[]) = 0 or s.facets @> $4)
-             and ($5::bigint is null or s.price_min_minor >= $5)
-             and ($6::bigint is null or s.price_min_minor < $6)"#,
+           named as materialized (
+               select s.product_id, s.document, s.price_min_minor, s.created_at, s.name, s.facets
+               from product_search s, q
+               where s.name_document @@ q.tsq
+                 and (cardinality($4::text[]) = 0 or s.facets @> $4)
+                 and ($5::bigint is null or s.price_min_minor >= $5)
+                 and ($6::bigint is null or s.price_min_minor < $6)
+               limit $7),
+           anywhere as (
+               select s.product_id, s.document, s.price_min_minor, s.created_at, s.name, s.facets
+               from product_search s, q
+               where (select count(*) from named) < $7
+                 and s.document @@ q.tsq
+                 and (cardinality($4::text[]) = 0 or s.facets @> $4)
+                 and ($5::bigint is null or s.price_min_minor >= $5)
+                 and ($6::bigint is null or s.price_min_minor < $6)
+               limit $7),
+           by_sku as (
+               select s.product_id, s.document, s.price_min_minor, s.created_at, s.name, s.facets
+               from variant v join product_search s on s.product_id = v.product_id
+               where v.sku = $8
+                 and (cardinality($4::text[]) = 0 or s.facets @> $4)
+                 and ($5::bigint is null or s.price_min_minor >= $5)
+                 and ($6::bigint is null or s.price_min_minor < $6)),
+           c as (select distinct on (u.product_id) u.*
+                 from (select * from named union all select * from anywhere union all select * from by_sku) u
+                 order by u.product_id)
+           select c.product_id as "product_id!",
+                  (ts_rank_cd(c.document, q.tsq, 1)
+                   + case when lower(c.name) = lower($1) then 1 else 0 end
+                   + case when exists (select 1 from by_sku b where b.product_id = c.product_id) then 2 else 0 end
+                  )::real as "rank!",
+                  c.price_min_minor as "price_min_minor!", c.created_at as "created_at!", c.name as "name!",
+                  c.facets as "facets!"
+           from c, q"#,
         q.text,
         q.prefix,
         q.head,
@@ -141,8 +149,7 @@ pub async fn matching_categories(
         CategoryHit,
         r#"with q as (
                select case when $2::text is null then websearch_to_tsquery('english', $1)
-                           else websearch_to_tsquery('english', $1)
-                                || (websearch_to_tsquery('english', $3) && to_tsquery('english', $2 || ':*'))
+                           else websearch_to_tsquery('english', $3) && to_tsquery('english', $2 || ':*')
                       end as tsq)
            select c.slug, c.name from category c, q
            where to_tsvector('english', c.name) @@ q.tsq
@@ -172,8 +179,7 @@ pub async fn suggest_products(
         SuggestRow,
         r#"with q as (
                select case when $2::text is null then websearch_to_tsquery('english', $1)
-                           else websearch_to_tsquery('english', $1)
-                                || (websearch_to_tsquery('english', $3) && to_tsquery('english', $2 || ':*'))
+                           else websearch_to_tsquery('english', $3) && to_tsquery('english', $2 || ':*')
                       end as tsq),
            c as (select s.product_id, s.name, s.name_document from product_search s, q
                  where s.name_document @@ q.tsq limit 200)

@@ -80,9 +80,12 @@ impl SearchText {
         if self.0.matches('"').count() % 2 == 1 || self.0.ends_with('"') {
             return None;
         }
-        let last = self.0.split_whitespace().last()?;
+        let mut words = self.0.split_whitespace().rev();
+        let last = words.next()?;
+        // "coat or jack": the prefix search ANDs the rest with the last word, which would lose the `or`.
+        let after_or = words.next().is_some_and(|w| w.eq_ignore_ascii_case("or"));
         let plain = last.chars().all(char::is_alphanumeric);
-        (plain && last.chars().count() >= 2 && !last.eq_ignore_ascii_case("or"))
+        (plain && !after_or && last.chars().count() >= 2 && !last.eq_ignore_ascii_case("or"))
             .then(|| last.to_lowercase())
     }
 
@@ -611,6 +614,8 @@ mod tests {
         assert_eq!(quoted.prefix_word(), None);
         let negated = SearchText::parse("coat -wool").unwrap().unwrap();
         assert_eq!(negated.prefix_word(), None);
+        let either = SearchText::parse("coat or jack").unwrap().unwrap();
+        assert_eq!(either.prefix_word(), None);
     }
 
     #[test]
