@@ -4,7 +4,7 @@
 
 use super::facets::{self, Links};
 use super::page::{facet_categories, hits, sort_and_page};
-use super::{filter_terms, Candidate};
+use super::{resolve, Candidate, Resolved};
 use crate::db::search as db;
 use crate::domain::results::{CollectionPage, ResultSet};
 use crate::domain::search::{href, Filters, SearchCursor, SearchSort};
@@ -32,19 +32,13 @@ pub async fn collection_page(
         .filter(|a| !a.is_empty())
         .map(|a| SearchCursor::parse(&a, slug.as_str(), &filters, sort))
         .transpose()?;
-    let category = match &filters.category {
-        Some(c) => crate::db::catalog::category_by_slug(pool, c)
-            .await
-            .or_internal("loading category")?,
-        None => None,
-    };
-    let unknown_category = filters.category.is_some() && category.is_none();
-    let terms = filter_terms(&filters, category.as_ref().map(|c| c.category_id));
-    let unit = 10i64.pow(state.config.currency.exponent());
-    let (min_minor, max_minor) = filters
-        .price
-        .map(|p| p.minor_bounds(unit))
-        .unwrap_or((None, None));
+    let Resolved {
+        category,
+        unknown_category,
+        terms,
+        min_minor,
+        max_minor,
+    } = resolve(state, &filters).await?;
     let rows = if unknown_category {
         Vec::new()
     } else {
@@ -60,17 +54,7 @@ pub async fn collection_page(
         .or_internal("loading collection products")?
     };
     let capped = rows.len() as i64 >= COLLECTION_CAP;
-    let candidates: Vec<Candidate> = rows
-        .into_iter()
-        .map(|r| Candidate {
-            product_id: r.product_id,
-            rank: r.rank,
-            price_min_minor: r.price_min_minor,
-            created_at: r.created_at,
-            name: r.name,
-            facets: r.facets,
-        })
-        .collect();
+    let candidates: Vec<Candidate> = rows.into_iter().map(Candidate::from).collect();
 
     let path = format!("/collections/{}", collection.slug);
     let mut fixed = Vec::new();

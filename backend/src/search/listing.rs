@@ -3,7 +3,7 @@
 
 use super::facets::{self, Links};
 use super::page::facet_categories;
-use super::{filter_terms, Candidate, CANDIDATE_CAP};
+use super::{filter_terms, price_bounds, Candidate, CANDIDATE_CAP};
 use crate::catalog::{card, PAGE_SIZE};
 use crate::db::catalog::{self as db, CardRow, ListingFilter};
 use crate::db::search as search_db;
@@ -40,11 +40,7 @@ pub async fn category_page(
         ..filters
     };
     let terms = filter_terms(&filters, None);
-    let unit = 10i64.pow(state.config.currency.exponent());
-    let (min_minor, max_minor) = filters
-        .price
-        .map(|p| p.minor_bounds(unit))
-        .unwrap_or((None, None));
+    let (min_minor, max_minor) = price_bounds(&filters, state.config.currency);
     let f = ListingFilter {
         terms: &terms,
         min_minor,
@@ -111,17 +107,7 @@ pub async fn category_page(
         tree
     )?;
     let mut rows = rows?;
-    let candidates: Vec<Candidate> = candidates
-        .into_iter()
-        .map(|r| Candidate {
-            product_id: r.product_id,
-            rank: r.rank,
-            price_min_minor: r.price_min_minor,
-            created_at: r.created_at,
-            name: r.name,
-            facets: r.facets,
-        })
-        .collect();
+    let candidates: Vec<Candidate> = candidates.into_iter().map(Candidate::from).collect();
     let capped = candidates.len() as i64 >= CANDIDATE_CAP;
 
     let path = format!("/c/{}", category.slug);

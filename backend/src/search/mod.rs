@@ -94,3 +94,59 @@ pub fn filter_terms(filters: &Filters, category_id: Option<i64>) -> Vec<String> 
     terms.sort();
     terms
 }
+
+impl From<crate::db::search::CandidateRow> for Candidate {
+    fn from(row: crate::db::search::CandidateRow) -> Self {
+        Candidate {
+            product_id: row.product_id,
+            rank: row.rank,
+            price_min_minor: row.price_min_minor,
+            created_at: row.created_at,
+            name: row.name,
+            facets: row.facets,
+        }
+    }
+}
+
+/// A price filter in minor units of the shop's currency: (min inclusive, max exclusive).
+pub(crate) fn price_bounds(
+    filters: &Filters,
+    currency: crate::domain::money::Currency,
+) -> (Option<i64>, Option<i64>) {
+    let unit = 10i64.pow(currency.exponent());
+    filters
+        .price
+        .map(|p| p.minor_bounds(unit))
+        .unwrap_or((None, None))
+}
+
+/// The filters of a search or collection page as the queries take them, with the category filter looked up.
+pub(crate) struct Resolved {
+    pub category: Option<crate::db::catalog::CategoryRow>,
+    /// A category filter that names no category: the page finds nothing.
+    pub unknown_category: bool,
+    pub terms: Vec<String>,
+    pub min_minor: Option<i64>,
+    pub max_minor: Option<i64>,
+}
+
+pub(crate) async fn resolve(
+    state: &crate::AppState,
+    filters: &Filters,
+) -> Result<Resolved, AppError> {
+    use crate::OrInternal;
+    let category = match &filters.category {
+        Some(slug) => crate::db::catalog::category_by_slug(&state.read_pool.0, slug)
+            .await
+            .or_internal("loading category")?,
+        None => None,
+    };
+    let (min_minor, max_minor) = price_bounds(filters, state.config.currency);
+    Ok(Resolved {
+        unknown_category: filters.category.is_some() && category.is_none(),
+        terms: filter_terms(filters, category.as_ref().map(|c| c.category_id)),
+        category,
+        min_minor,
+        max_minor,
+    })
+}

@@ -3,7 +3,7 @@
 
 use super::facets::{self, Links};
 use super::postgres::{Parts, PostgresSearch};
-use super::{filter_terms, Candidate, CandidateQuery, Candidates, SearchBackend, Suggestion};
+use super::{resolve, Candidate, CandidateQuery, Candidates, Resolved, SearchBackend, Suggestion};
 use crate::catalog::{card, PAGE_SIZE};
 use crate::db::catalog::{self as catalog_db, CategoryRow};
 use crate::db::search as db;
@@ -43,19 +43,13 @@ pub async fn search_page(
         .transpose()?;
 
     // A category filter that names no category finds nothing, and says which filter to remove.
-    let category = match &filters.category {
-        Some(slug) => catalog_db::category_by_slug(pool, slug)
-            .await
-            .or_internal("loading category")?,
-        None => None,
-    };
-    let unknown_category = filters.category.is_some() && category.is_none();
-    let terms = filter_terms(&filters, category.as_ref().map(|c| c.category_id));
-    let unit = 10i64.pow(state.config.currency.exponent());
-    let (min_minor, max_minor) = filters
-        .price
-        .map(|p| p.minor_bounds(unit))
-        .unwrap_or((None, None));
+    let Resolved {
+        category,
+        unknown_category,
+        terms,
+        min_minor,
+        max_minor,
+    } = resolve(state, &filters).await?;
 
     let mut searched = text.clone();
     let mut corrected = None;
@@ -349,7 +343,6 @@ pub(super) async fn hits(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::listing::SortOrder;
 
     fn candidate(id: i64, rank: f32, price: i64) -> Candidate {
         Candidate {
@@ -385,6 +378,5 @@ mod tests {
             assert_eq!(sorted.len(), 60, "{sort:?}");
             assert_eq!(seen.len(), 60, "{sort:?}");
         }
-        let _ = SortOrder::ALL;
     }
 }

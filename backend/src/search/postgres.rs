@@ -3,7 +3,7 @@
 //! for words and SKUs typed wrong. Reads go to the read pool.
 
 use super::{Candidate, CandidateQuery, Candidates, SearchBackend, Suggestion, CANDIDATE_CAP};
-use crate::db::search::{self as db, CandidateRow, TextQuery};
+use crate::db::search::{self as db, TextQuery};
 use crate::domain::search::SearchText;
 use crate::error::AppError;
 use crate::OrInternal;
@@ -51,17 +51,6 @@ impl Parts {
     }
 }
 
-fn candidate(row: CandidateRow) -> Candidate {
-    Candidate {
-        product_id: row.product_id,
-        rank: row.rank,
-        price_min_minor: row.price_min_minor,
-        created_at: row.created_at,
-        name: row.name,
-        facets: row.facets,
-    }
-}
-
 impl SearchBackend for PostgresSearch {
     async fn candidates(&self, query: &CandidateQuery<'_>) -> Result<Candidates, AppError> {
         let parts = Parts::of(query.text);
@@ -78,7 +67,7 @@ impl SearchBackend for PostgresSearch {
         // Each source stops at the cap; a union at or above it may have been cut short.
         let capped = rows.len() as i64 >= CANDIDATE_CAP;
         Ok(Candidates {
-            products: rows.into_iter().map(candidate).collect(),
+            products: rows.into_iter().map(Candidate::from).collect(),
             capped,
         })
     }
@@ -102,7 +91,7 @@ impl SearchBackend for PostgresSearch {
             .await
             .or_internal("finding similar SKUs")?;
         Ok(Candidates {
-            products: rows.into_iter().map(candidate).collect(),
+            products: rows.into_iter().map(Candidate::from).collect(),
             capped: false,
         })
     }
