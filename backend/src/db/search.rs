@@ -14,9 +14,9 @@ pub struct CandidateRow {
     pub facets: Vec<String>,
 }
 
-/// The query as the candidate search runs it: websearch syntax for the whole text or, when the last word may be
-/// unfinished (it is no word of the catalog's), the text without it AND that word as a prefix. A prefix match
-/// costs several times an exact one in the GIN index, so a finished word is matched exactly.
+/// The query as the candidate search runs it (SQL `search_tsquery`): websearch syntax for the whole text or, when
+/// the last word may be unfinished (it is no word of the catalog's), the text without it AND that word as a
+/// prefix. A prefix match costs several times an exact one in the GIN index, so a finished word is matched exactly.
 pub struct TextQuery<'a> {
     pub text: &'a str,
     pub head: &'a str,
@@ -27,7 +27,9 @@ pub struct TextQuery<'a> {
 
 /// Products matching the query, the facet terms (all required) and the price bounds: at most `cap` with the
 /// query in their name, and only when those are fewer than `cap`, at most `cap` more with it anywhere, so a common
-/// word never ranks every match and is answered from the smaller name index. Relevance is `ts_rank_cd` over the
+/// word never ranks every match and is answered from the smaller name index. The facet terms are part of the
+/// tsquery (`search_filtered`), so the index intersects them with the text instead of reading every text match;
+/// the index is partitioned, so a common word stops in the first partition that has `cap` matches. Relevance is `ts_rank_cd` over the
 /// weighted document, raised for an exact name (1) and an exact SKU (2).
 pub async fn candidates(
     pool: &PgPool,
@@ -40,15 +42,12 @@ pub async fn candidates(
     sqlx::query_as!(
         CandidateRow,
         r#"with q as materialized (
-               select case when $2::text is null or exists (select 1 from search_word w where w.word = $2)
-                                then websearch_to_tsquery('english', $1)
-                           else websearch_to_tsquery('english', $3) && to_tsquery('english', $2 || ':*')
-                      end as tsq),
+               select t.tsq, search_filtered(t.tsq, $4) as filtered
+               from (select search_tsquery($1, $2, $3) as tsq) t),
            named as materialized (
                select s.product_id, s.document, s.price_min_minor, s.created_at, s.name, s.facets
                from product_search s, q
-               where s.name_document @@ q.tsq
-                 and (cardinality($4::text[]) = 0 or s.facets @> $4)
+               where (s.name_document || search_facet_lexemes(s.facets)) @@ q.filtered
                  and ($5::bigint is null or s.price_min_minor >= $5)
                  and ($6::bigint is null or s.price_min_minor < $6)
                limit $7),
@@ -56,8 +55,7 @@ pub async fn candidates(
                select s.product_id, s.document, s.price_min_minor, s.created_at, s.name, s.facets
                from product_search s, q
                where (select count(*) from named) < $7
-                 and s.document @@ q.tsq
-                 and (cardinality($4::text[]) = 0 or s.facets @> $4)
+                 and (s.document || search_facet_lexemes(s.facets)) @@ q.filtered
                  and ($5::bigint is null or s.price_min_minor >= $5)
                  and ($6::bigint is null or s.price_min_minor < $6)
                limit $7),
@@ -149,11 +147,7 @@ pub async fn matching_categories(
 ) -> sqlx::Result<Vec<CategoryHit>> {
     sqlx::query_as!(
         CategoryHit,
-        r#"with q as (
-               select case when $2::text is null or exists (select 1 from search_word w where w.word = $2)
-                                then websearch_to_tsquery('english', $1)
-                           else websearch_to_tsquery('english', $3) && to_tsquery('english', $2 || ':*')
-                      end as tsq)
+        r#"with q as (select search_tsquery($1, $2, $3) as tsq)
            select c.slug, c.name from category c, q
            where to_tsvector('english', c.name) @@ q.tsq
            order by c.position, c.name limit $4"#,
@@ -180,13 +174,9 @@ pub async fn suggest_products(
 ) -> sqlx::Result<Vec<SuggestRow>> {
     sqlx::query_as!(
         SuggestRow,
-        r#"with q as (
-               select case when $2::text is null or exists (select 1 from search_word w where w.word = $2)
-                                then websearch_to_tsquery('english', $1)
-                           else websearch_to_tsquery('english', $3) && to_tsquery('english', $2 || ':*')
-                      end as tsq),
+        r#"with q as (select search_tsquery($1, $2, $3) as tsq),
            c as (select s.product_id, s.name, s.name_document from product_search s, q
-                 where s.name_document @@ q.tsq limit 200)
+                 where (s.name_document || search_facet_lexemes(s.facets)) @@ q.tsq limit 200)
            select p.slug, c.name from c join product p on p.product_id = c.product_id, q
            order by ts_rank_cd(c.name_document, q.tsq) desc, length(c.name), c.product_id
            limit $4"#,

@@ -399,6 +399,11 @@ async fn search_pages_answer_bad_input_clearly(pool: PgPool) {
         ),
         ("/c/clothing?price=9-1", 400, "lowest price"),
         ("/c/clothing?o=Colour:Nope", 200, "No products match"),
+        (
+            "/search?q=jumper&o=Size%3AM%27%5C+%26+%21%28x%7Cy%3A*%29&o=Colour%3A%22",
+            200,
+            "No products match",
+        ),
     ];
     for (path, status, text) in cases {
         let response = app.get(path).await;
@@ -420,6 +425,44 @@ async fn search_pages_answer_bad_input_clearly(pool: PgPool) {
         .call("search", &[("q", "jumper"), ("after", &after)])
         .await;
     assert_eq!(response.status(), 400);
+}
+
+/// A filter is matched inside the full-text index as a lexeme: any option value, however it is spelt, is found
+/// by exactly its own filter and by no other.
+#[sqlx::test(migrations = "../migrations")]
+async fn filter_terms_match_their_own_value_only(pool: PgPool) {
+    let values = [
+        "o:Size=M",
+        "o:Colour=Navy Blue",
+        "o:Fit=O'Neil",
+        r"o:Fit=back\slash",
+        "o:Fit=a & !b | c:*",
+        "o:Fit=\"quoted\"",
+        "o:Größe=Ü",
+        "stock",
+    ];
+    for stored in values {
+        for asked in values {
+            let matched = sqlx::query_scalar!(
+                r#"select (search_facet_lexemes(array[$1]) || 'x'::tsvector)
+                          @@ search_filtered('x'::tsquery, array[$2]) as "matched!""#,
+                stored,
+                asked
+            )
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            assert_eq!(matched, stored == asked, "{stored:?} asked as {asked:?}");
+        }
+    }
+    // No filter leaves the text query as it is.
+    let same = sqlx::query_scalar!(
+        r#"select search_filtered('x'::tsquery, '{}') = 'x'::tsquery as "same!""#
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(same);
 }
 
 /// A renamed category reaches the documents of every product below it through the `search.category` job.
