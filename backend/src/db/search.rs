@@ -189,8 +189,46 @@ pub async fn suggest_products(
     .await
 }
 
-/// Facet candidates of a category listing: at most `cap` of its products with the filters, in id order.
+/// Facet candidates of a category listing: at most `cap` of its products with the filters, in id order, among the
+/// first `scan` products of the category (`i64::MAX`: all of them).
 pub async fn listing_candidates(
+    pool: &PgPool,
+    category_id: i64,
+    terms: &[String],
+    min_minor: Option<i64>,
+    max_minor: Option<i64>,
+    scan: i64,
+    cap: i64,
+) -> sqlx::Result<Vec<CandidateRow>> {
+    sqlx::query_as!(
+        CandidateRow,
+        r#"select l.product_id as "product_id!", 0::real as "rank!", l.price_min_minor as "price_min_minor!",
+                  l.created_at as "created_at!", l.name as "name!", l.facets as "facets!"
+           from (select l.product_id, l.price_min_minor, l.created_at, l.name, l.facets
+                 from product_listing l
+                 where l.category_id = $1
+                 order by l.product_id
+                 limit $5) l
+           where (cardinality($2::text[]) = 0 or l.facets @> $2)
+             and ($3::bigint is null or l.price_min_minor >= $3)
+             and ($4::bigint is null or l.price_min_minor < $4)
+           order by l.product_id
+           limit $6"#,
+        category_id,
+        terms,
+        min_minor,
+        max_minor,
+        scan,
+        cap
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Facet candidates of a category listing with facet filters: at most `cap` of its products carrying every term,
+/// found by the full-text index (the category is one more facet term), so a filter that few products match costs
+/// those few rows, not a scan of the category. A common filter stops in the first partition with `cap` matches.
+pub async fn filtered_listing_candidates(
     pool: &PgPool,
     category_id: i64,
     terms: &[String],
@@ -200,13 +238,12 @@ pub async fn listing_candidates(
 ) -> sqlx::Result<Vec<CandidateRow>> {
     sqlx::query_as!(
         CandidateRow,
-        r#"select l.product_id, 0::real as "rank!", l.price_min_minor, l.created_at, l.name, l.facets
-           from product_listing l
-           where l.category_id = $1
-             and (cardinality($2::text[]) = 0 or l.facets @> $2)
-             and ($3::bigint is null or l.price_min_minor >= $3)
-             and ($4::bigint is null or l.price_min_minor < $4)
-           order by l.product_id
+        r#"select s.product_id, 0::real as "rank!", s.price_min_minor, s.created_at, s.name, s.facets
+           from product_search s
+           where (s.name_document || search_facet_lexemes(s.facets))
+                     @@ search_facet_query($2::text[] || ('c:' || $1::bigint))
+             and ($3::bigint is null or s.price_min_minor >= $3)
+             and ($4::bigint is null or s.price_min_minor < $4)
            limit $5"#,
         category_id,
         terms,

@@ -1,12 +1,19 @@
 //! Category listings with filters: the page is an index range scan of `product_listing` in the chosen order from
 //! the cursor on; the facets count a capped candidate set of the category with the same filters.
+//!
+//! A facet filter that few products of a large category match would make both scans read the whole category (a
+//! second at 1M products for a colour none has). So with facet filters the candidates come first: from the first
+//! rows of the category when the filter is common, else from the full-text index, which holds the facet terms.
+//! When those candidates are every match (fewer than the cap), the page is sorted and cut from them; only a filter
+//! with more matches than the cap uses the range scan, where matches are common enough to fill a page soon.
 
 use super::facets::{self, Links};
-use super::page::facet_categories;
+use super::page::{facet_categories, hits, sort_and_page};
 use super::{filter_terms, price_bounds, Candidate, CANDIDATE_CAP};
 use crate::catalog::{card, PAGE_SIZE};
 use crate::db::catalog::{self as db, CardRow, ListingFilter};
 use crate::db::search as search_db;
+use crate::db::search::CandidateRow;
 use crate::domain::catalog::{CategoryLink, CategoryPage};
 use crate::domain::listing::{CursorKey, SortOrder};
 use crate::domain::results::{ResultSet, SearchHit};
@@ -51,7 +58,7 @@ pub async fn category_page(
     let limit = PAGE_SIZE + 1;
 
     let rows = async {
-        match after.map(|c| (c.key, c.id)) {
+        match after.clone().map(|c| (c.key, c.id)) {
             None => match sort {
                 SortOrder::Newest => db::cards_newest(pool, id, &f, None, limit).await,
                 SortOrder::PriceLowHigh => db::cards_price_asc(pool, id, &f, None, limit).await,
@@ -89,11 +96,6 @@ pub async fn category_page(
             Some((SearchKey::Rank(_), _)) => Ok(Err(DomainError::Cursor)),
         }
     };
-    let candidates = async {
-        search_db::listing_candidates(pool, id, &terms, min_minor, max_minor, CANDIDATE_CAP)
-            .await
-            .or_internal("counting facets")
-    };
     let tree = async {
         tokio::try_join!(
             db::category_ancestors(pool, id),
@@ -101,14 +103,41 @@ pub async fn category_page(
         )
         .or_internal("loading category tree")
     };
-    let (rows, candidates, (ancestors, children)) = tokio::try_join!(
-        async { rows.await.or_internal("loading category products") },
-        candidates,
-        tree
-    )?;
-    let mut rows = rows?;
+    let (rows, candidates, (ancestors, children)) = if terms.is_empty() {
+        let candidates = async {
+            search_db::listing_candidates(
+                pool,
+                id,
+                &[],
+                min_minor,
+                max_minor,
+                i64::MAX,
+                CANDIDATE_CAP,
+            )
+            .await
+            .or_internal("counting facets")
+        };
+        let (rows, candidates, tree) = tokio::try_join!(
+            async { rows.await.or_internal("loading category products") },
+            candidates,
+            tree
+        )?;
+        (Some(rows), candidates, tree)
+    } else {
+        let (candidates, tree) = tokio::try_join!(filtered_candidates(pool, id, &f), tree)?;
+        if candidates.len() as i64 >= CANDIDATE_CAP {
+            (
+                Some(rows.await.or_internal("loading category products")?),
+                candidates,
+                tree,
+            )
+        } else {
+            (None, candidates, tree)
+        }
+    };
     let candidates: Vec<Candidate> = candidates.into_iter().map(Candidate::from).collect();
     let capped = candidates.len() as i64 >= CANDIDATE_CAP;
+    let total = candidates.len() as u32;
 
     let path = format!("/c/{}", category.slug);
     let mut fixed = Vec::new();
@@ -131,29 +160,46 @@ pub async fn category_page(
     );
     let active = facets::active(&links, None, state.config.currency);
 
-    let next_href = if rows.len() as i64 > PAGE_SIZE {
-        rows.truncate(PAGE_SIZE as usize);
-        rows.last().map(|last| {
-            let cursor =
-                cursor_after(last, sort).encode(category.slug.as_str(), &filters, search_sort);
-            let mut params = vec![("sort", sort.as_param().to_string())];
-            params.extend(filters.to_query());
-            params.push(("after", cursor));
-            href(&path, &params)
-        })
-    } else {
-        None
+    let next_link = |cursor: SearchCursor| {
+        let cursor = cursor.encode(category.slug.as_str(), &filters, search_sort);
+        let mut params = vec![("sort", sort.as_param().to_string())];
+        params.extend(filters.to_query());
+        params.push(("after", cursor));
+        href(&path, &params)
     };
-    let hits = rows
-        .into_iter()
-        .map(|row| {
-            let name = vec![(row.name.clone(), false)];
-            Ok(SearchHit {
-                card: card(row)?,
-                name,
-            })
-        })
-        .collect::<Result<Vec<_>, AppError>>()?;
+    let (hits, next_href) = match rows {
+        Some(rows) => {
+            let mut rows = rows?;
+            let next_href = if rows.len() as i64 > PAGE_SIZE {
+                rows.truncate(PAGE_SIZE as usize);
+                rows.last().map(|last| next_link(cursor_after(last, sort)))
+            } else {
+                None
+            };
+            let hits = rows
+                .into_iter()
+                .map(|row| {
+                    let name = vec![(row.name.clone(), false)];
+                    Ok(SearchHit {
+                        card: card(row)?,
+                        name,
+                    })
+                })
+                .collect::<Result<Vec<_>, AppError>>()?;
+            (hits, next_href)
+        }
+        // The candidates are every product that matches: the page is cut from them.
+        None => {
+            if after
+                .as_ref()
+                .is_some_and(|c| !matches!(c.key, SearchKey::Listing(_)))
+            {
+                return Err(DomainError::Cursor.into());
+            }
+            let (page, next) = sort_and_page(candidates, search_sort, after.as_ref());
+            (hits(state, &page, &[]).await?, next.map(next_link))
+        }
+    };
 
     Ok(CategoryPage {
         slug: category.slug,
@@ -167,7 +213,7 @@ pub async fn category_page(
             clear_href: (!filters.is_empty()).then(|| links.with(&Filters::default())),
             facets,
             active,
-            total: candidates.len() as u32,
+            total,
             capped,
             sort: search_sort,
             sorts: SortOrder::ALL
@@ -180,6 +226,42 @@ pub async fn category_page(
             filters,
         },
     })
+}
+
+/// How many rows of a category the facet candidates read in id order before they turn to the full-text index.
+const SCAN_BEFORE_INDEX: i64 = 10_000;
+
+/// The facet candidates of a category with facet filters: from its first rows when the filter is common (the cap
+/// is reached within them), else every match (up to the cap) from the full-text index.
+async fn filtered_candidates(
+    pool: &sqlx::PgPool,
+    category_id: i64,
+    f: &ListingFilter<'_>,
+) -> Result<Vec<CandidateRow>, AppError> {
+    let first = search_db::listing_candidates(
+        pool,
+        category_id,
+        f.terms,
+        f.min_minor,
+        f.max_minor,
+        SCAN_BEFORE_INDEX,
+        CANDIDATE_CAP,
+    )
+    .await
+    .or_internal("counting facets")?;
+    if first.len() as i64 >= CANDIDATE_CAP {
+        return Ok(first);
+    }
+    search_db::filtered_listing_candidates(
+        pool,
+        category_id,
+        f.terms,
+        f.min_minor,
+        f.max_minor,
+        CANDIDATE_CAP,
+    )
+    .await
+    .or_internal("counting facets")
 }
 
 fn link(c: db::CategoryRow) -> CategoryLink {

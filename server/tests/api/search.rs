@@ -254,10 +254,24 @@ async fn search_pages_cover_the_results_exactly_once_in_every_order(pool: PgPool
     }
 }
 
-/// A filtered category listing pages through exactly the filtered products.
+/// A filtered category listing pages through exactly the filtered products: cut from the candidate set while the
+/// filter matches fewer products than the cap, and by the listing index once it matches more.
 #[sqlx::test(migrations = "../migrations")]
 async fn filtered_listing_pages_cover_the_filtered_products(pool: PgPool) {
     let app = spawn_app(pool).await;
+    let expected = walk_filtered_listing(&app).await;
+    assert!(expected < 1_000, "the demo catalog stays under the cap");
+
+    let media = std::env::temp_dir().join(format!("bazaar-gen-{}", uuid::Uuid::new_v4()));
+    server::seed::generate(&app.pool, &media, 4_000)
+        .await
+        .expect("generate");
+    let expected = walk_filtered_listing(&app).await;
+    assert!(expected > 1_000, "the filter now matches more than the cap");
+}
+
+/// Walks Clothing filtered by Size M in stock in every order; returns how many products the filter matches.
+async fn walk_filtered_listing(app: &TestApp) -> i64 {
     let expected: i64 = sqlx::query_scalar(
         "with recursive down(id) as (
              select category_id from category where slug = 'clothing'
@@ -282,7 +296,7 @@ async fn filtered_listing_pages_cover_the_filtered_products(pool: PgPool) {
             if let Some(a) = &after {
                 form.push(("after", a));
             }
-            let page = listing(&app, &form).await;
+            let page = listing(app, &form).await;
             seen.extend(page.results.hits.iter().map(|h| h.card.slug.clone()));
             match page.results.next_href.as_deref() {
                 Some(href) => {
@@ -302,6 +316,7 @@ async fn filtered_listing_pages_cover_the_filtered_products(pool: PgPool) {
         assert_eq!(unique.len(), seen.len(), "{sort}: no duplicates");
         assert_eq!(seen.len() as i64, expected, "{sort}: every product");
     }
+    expected
 }
 
 /// An edit is searchable as soon as it commits; drafts and archived products never show.
