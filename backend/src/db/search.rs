@@ -28,7 +28,8 @@ pub struct TextQuery<'a> {
 /// Products matching the query, the facet terms (all required) and the price bounds: at most `cap` with the
 /// query in their name, and only when those are fewer than `cap`, at most `cap` more with it anywhere, so a common
 /// word never ranks every match and is answered from the smaller name index. The facet terms are part of the
-/// tsquery (`search_filtered`), so the index intersects them with the text instead of reading every text match;
+/// tsquery (`search_filtered`), so the index intersects them with the text instead of reading every text match
+/// (except "in stock", true of most products: intersecting with it cost more than checking it on the row);
 /// the index is partitioned, so a common word stops in the first partition that has `cap` matches. Relevance is `ts_rank_cd` over the
 /// weighted document, raised for an exact name (1) and an exact SKU (2).
 pub async fn candidates(
@@ -42,12 +43,14 @@ pub async fn candidates(
     sqlx::query_as!(
         CandidateRow,
         r#"with q as materialized (
-               select t.tsq, search_filtered(t.tsq, $4) as filtered
+               select t.tsq, search_filtered(t.tsq, array_remove($4::text[], 'stock')) as filtered,
+                      'stock' = any($4::text[]) as in_stock_only
                from (select search_tsquery($1, $2, $3) as tsq) t),
            named as materialized (
                select s.product_id, s.document, s.price_min_minor, s.created_at, s.name, s.facets
                from product_search s, q
                where (s.name_document || search_facet_lexemes(s.facets)) @@ q.filtered
+                 and (not q.in_stock_only or s.in_stock)
                  and ($5::bigint is null or s.price_min_minor >= $5)
                  and ($6::bigint is null or s.price_min_minor < $6)
                limit $7),
@@ -56,6 +59,7 @@ pub async fn candidates(
                from product_search s, q
                where (select count(*) from named) < $7
                  and (s.document || search_facet_lexemes(s.facets)) @@ q.filtered
+                 and (not q.in_stock_only or s.in_stock)
                  and ($5::bigint is null or s.price_min_minor >= $5)
                  and ($6::bigint is null or s.price_min_minor < $6)
                limit $7),
@@ -228,6 +232,7 @@ pub async fn listing_candidates(
 /// Facet candidates of a category listing with facet filters: at most `cap` of its products carrying every term,
 /// found by the full-text index (the category is one more facet term), so a filter that few products match costs
 /// those few rows, not a scan of the category. A common filter stops in the first partition with `cap` matches.
+/// "In stock" is checked on the row: true of most products, it is slower to intersect than to check.
 pub async fn filtered_listing_candidates(
     pool: &PgPool,
     category_id: i64,
@@ -241,7 +246,8 @@ pub async fn filtered_listing_candidates(
         r#"select s.product_id, 0::real as "rank!", s.price_min_minor, s.created_at, s.name, s.facets
            from product_search s
            where (s.name_document || search_facet_lexemes(s.facets))
-                     @@ search_facet_query($2::text[] || ('c:' || $1::bigint))
+                     @@ search_facet_query(array_remove($2::text[], 'stock') || ('c:' || $1::bigint))
+             and ('stock' <> all($2::text[]) or s.in_stock)
              and ($3::bigint is null or s.price_min_minor >= $3)
              and ($4::bigint is null or s.price_min_minor < $4)
            limit $5"#,

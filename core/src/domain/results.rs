@@ -46,7 +46,7 @@ pub struct ResultSet {
     pub active: Vec<ActiveFilter>,
     /// The link that clears every filter (sort and query kept).
     pub clear_href: Option<String>,
-    /// How many products the candidate set holds, and whether it was capped (so "1,000+").
+    /// How many products the candidate set holds, and whether it was capped (so "500+").
     pub total: u32,
     pub capped: bool,
     pub sort: SearchSort,
