@@ -10,17 +10,22 @@
 //!
 //! Shared responses say `Cache-Control: public, max-age=0, s-maxage=<ttl>` and `Vary: Cookie, Accept-Encoding`, so
 //! a CDN in front can hold them for as long as this cache does (configure it to bypass its cache when a
-//! `bazaar_*` cookie is present); personal ones say `private, no-store`.
+//! `bazaar_*` cookie is present); personal ones say `private, no-store`. A shared page also carries an `ETag` (a
+//! digest of its bytes in that encoding), and a request whose `If-None-Match` names it gets `304 Not Modified`
+//! without a body: browsers (which revalidate every visit, as `max-age=0` says) and CDNs revalidate for a few
+//! hundred bytes instead of the page.
 //! With several app servers each keeps its own copy; pages are at most `ttl` old either way.
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use futures_util::StreamExt;
 use http_body_util::BodyExt;
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -56,6 +61,71 @@ enum Encoding {
     Brotli,
     Gzip,
     Identity,
+}
+
+impl Encoding {
+    /// Its `Accept-Encoding` token.
+    fn token(self) -> &'static str {
+        match self {
+            Encoding::Brotli => "br",
+            Encoding::Gzip => "gzip",
+            Encoding::Identity => "identity",
+        }
+    }
+}
+
+/// A strong validator of one representation: a digest of its bytes, tagged with its encoding (each encoding is a
+/// representation of its own).
+fn etag_of(body: &[u8], encoding: Encoding) -> HeaderValue {
+    let digest = Sha256::digest(body);
+    let mut tag = String::with_capacity(40);
+    tag.push('"');
+    for byte in &digest[..12] {
+        let _ = write!(tag, "{byte:02x}");
+    }
+    tag.push('-');
+    tag.push_str(encoding.token());
+    tag.push('"');
+    HeaderValue::from_str(&tag).expect("hex digits are a valid header value")
+}
+
+/// Does an `If-None-Match` (its values as the request sent them) name this tag? RFC 9110 asks for the weak
+/// comparison here, so `W/"x"` matches `"x"`; `*` matches any.
+fn none_match(if_none_match: &[HeaderValue], etag: &HeaderValue) -> bool {
+    let Ok(ours) = etag.to_str() else {
+        return false;
+    };
+    if_none_match
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == ours)
+}
+
+/// `304 Not Modified` for a page the client holds: its validator and caching headers, no body.
+fn not_modified(headers: &HeaderMap) -> Response {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::NOT_MODIFIED;
+    for name in [
+        header::ETAG,
+        header::CACHE_CONTROL,
+        header::VARY,
+        HeaderName::from_static("x-bazaar-cache"),
+    ] {
+        if let Some(value) = headers.get(&name) {
+            response.headers_mut().insert(name, value.clone());
+        }
+    }
+    response
+}
+
+/// Is this a 200 whose validator the client already has?
+fn client_has(status: StatusCode, headers: &HeaderMap, if_none_match: &[HeaderValue]) -> bool {
+    status == StatusCode::OK
+        && headers
+            .get(header::ETAG)
+            .is_some_and(|etag| none_match(if_none_match, etag))
 }
 
 struct Entry {
@@ -251,29 +321,30 @@ pub async fn layer(State(cache): State<PageCache>, mut req: Request, next: Next)
         encoding,
         path_and_query: path_and_query.to_string(),
     };
+    let if_none_match: Vec<HeaderValue> = req
+        .headers()
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .cloned()
+        .collect();
     if cache.enabled() {
         if let Some(entry) = cache.lookup(&key) {
+            let mut headers = entry.headers.clone();
+            mark(&mut headers, cache.inner.shared_cache_control.clone(), true);
+            if client_has(entry.status, &headers, &if_none_match) {
+                return not_modified(&headers);
+            }
             let mut response = Response::new(Body::from(entry.body.clone()));
             *response.status_mut() = entry.status;
-            *response.headers_mut() = entry.headers.clone();
-            mark(
-                response.headers_mut(),
-                cache.inner.shared_cache_control.clone(),
-                true,
-            );
+            *response.headers_mut() = headers;
             return response;
         }
     }
 
     // Ask the inner layers for exactly the encoding this entry is filed under.
-    let normalized = match encoding {
-        Encoding::Brotli => "br",
-        Encoding::Gzip => "gzip",
-        Encoding::Identity => "identity",
-    };
     req.headers_mut().insert(
         header::ACCEPT_ENCODING,
-        HeaderValue::from_static(normalized),
+        HeaderValue::from_static(encoding.token()),
     );
     let response = next.run(req).await;
     if !storable(&response) {
@@ -285,6 +356,9 @@ pub async fn layer(State(cache): State<PageCache>, mut req: Request, next: Next)
         Collected::TooLarge(stream) => return Response::from_parts(parts, stream),
         Collected::Broken => return super::fn_errors::internal_response(),
     };
+    if parts.status == StatusCode::OK {
+        parts.headers.insert(header::ETAG, etag_of(&body, encoding));
+    }
     mark(
         &mut parts.headers,
         cache.inner.shared_cache_control.clone(),
@@ -302,6 +376,9 @@ pub async fn layer(State(cache): State<PageCache>, mut req: Request, next: Next)
                 stored: Instant::now(),
             },
         );
+    }
+    if client_has(parts.status, &parts.headers, &if_none_match) {
+        return not_modified(&parts.headers);
     }
     Response::from_parts(parts, Body::from(body))
 }
@@ -337,6 +414,21 @@ mod tests {
             Encoding::Brotli
         );
         assert_eq!(encoding_of(&headers(&[])), Encoding::Identity);
+    }
+
+    #[test]
+    fn if_none_match_names_a_tag_weakly_or_by_star() {
+        let ours = etag_of(b"<html></html>", Encoding::Brotli);
+        let tag = ours.to_str().unwrap().to_string();
+        assert!(tag.starts_with('"') && tag.ends_with("-br\""));
+        let values = |v: &str| vec![HeaderValue::from_str(v).unwrap()];
+        assert!(none_match(&values(&tag), &ours));
+        assert!(none_match(&values(&format!("\"other\", W/{tag}")), &ours));
+        assert!(none_match(&values("*"), &ours));
+        assert!(!none_match(&values("\"other\""), &ours));
+        assert!(!none_match(&[], &ours));
+        // The same bytes in another encoding are another representation.
+        assert_ne!(etag_of(b"<html></html>", Encoding::Gzip), ours);
     }
 
     #[test]

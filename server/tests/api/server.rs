@@ -100,6 +100,64 @@ async fn anonymous_pages_are_shared_for_a_few_seconds(pool: PgPool) {
     }
 }
 
+/// A shared page carries an ETag; asking again with it gets 304 and no body, from the cache or a fresh render.
+#[sqlx::test(migrations = "../migrations")]
+async fn shared_pages_answer_if_none_match_with_304(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let anonymous = crate::helpers::anonymous_client();
+    let get = |path: &str, encoding: &str, if_none_match: Option<&str>| {
+        let mut request = anonymous
+            .get(app.url(path))
+            .header("accept-encoding", encoding);
+        if let Some(tag) = if_none_match {
+            request = request.header("if-none-match", tag);
+        }
+        request.send()
+    };
+    let first = get("/c/clothing", "br", None).await.unwrap();
+    assert_eq!(first.status(), 200);
+    let etag = header(&first, "etag");
+    assert!(etag.starts_with('"') && etag.ends_with("-br\""), "{etag}");
+
+    for tag in [etag.clone(), format!("\"stale\", W/{etag}")] {
+        let again = get("/c/clothing", "br", Some(&tag)).await.unwrap();
+        assert_eq!(again.status(), 304, "{tag}");
+        assert_eq!(header(&again, "etag"), etag);
+        assert_eq!(header(&again, "x-bazaar-cache"), "hit");
+        assert!(header(&again, "cache-control").starts_with("public"));
+        assert!(header(&again, "vary").contains("Cookie"));
+        assert!(again.bytes().await.unwrap().is_empty());
+    }
+    // Another tag, or the same page in another encoding, is a full answer.
+    let other = get("/c/clothing", "br", Some("\"stale\"")).await.unwrap();
+    assert_eq!(other.status(), 200);
+    assert_eq!(header(&other, "etag"), etag);
+    let gzip = get("/c/clothing", "gzip", Some(&etag)).await.unwrap();
+    assert_eq!(gzip.status(), 200);
+    assert_ne!(header(&gzip, "etag"), etag);
+
+    // Only a 200 has a validator: a shared 404 page is never answered with 304.
+    let missing = get("/c/no-such-category", "br", Some("*")).await.unwrap();
+    assert_eq!(missing.status(), 404);
+    assert!(header(&missing, "etag").is_empty());
+
+    // A shopper with a cart gets a personal page: no validator, never 304.
+    let (sku, _) = app.sku_with_stock(5).await;
+    let added = app
+        .call("cart/add", &[("sku", &sku), ("quantity", "1")])
+        .await;
+    assert!(added.status().is_success(), "{}", added.status());
+    let personal = app
+        .client
+        .get(app.url("/c/clothing"))
+        .header("if-none-match", etag.as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(personal.status(), 200);
+    assert!(header(&personal, "etag").is_empty());
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn pages_with_a_cart_are_never_shared(pool: PgPool) {
     let app = spawn_app(pool).await;
