@@ -263,8 +263,8 @@ async fn filtered_listing_pages_cover_the_filtered_products(pool: PgPool) {
     let expected = walk_filtered_listing(&app).await;
     assert!(expected < cap, "the demo catalog stays under the cap");
 
-    let media = std::env::temp_dir().join(format!("bazaar-gen-{}", uuid::Uuid::new_v4()));
-    server::seed::generate(&app.pool, &media, 4_000)
+    // Generated images go to the app's own media folder, removed with the app.
+    server::seed::generate(&app.pool, app.media_dir(), 4_000)
         .await
         .expect("generate");
     let expected = walk_filtered_listing(&app).await;
