@@ -106,6 +106,12 @@ impl Worker {
             tokio::select! {
                 () = &mut shutdown => break,
                 note = listener.recv() => {
+                    // A closed pool is a shutdown: hand back, and let go of the LISTEN connection, which would
+                    // otherwise keep the pool's close waiting for it forever.
+                    if let Err(sqlx::Error::PoolClosed) = note {
+                        tracing::info!("the database pool is closed; the worker stops");
+                        break;
+                    }
                     if let Err(e) = note {
                         // The listener reconnects by itself on the next call; meanwhile, poll.
                         tracing::warn!(error = %e, "job notifications interrupted");
@@ -123,6 +129,7 @@ impl Worker {
                 () = tokio::time::sleep(self.config.poll) => wanted = all.clone(),
             }
         }
+        drop(listener);
         self.drain(running).await;
         Ok(())
     }
