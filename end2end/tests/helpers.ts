@@ -5,7 +5,9 @@ export async function hydrated(page: Page) {
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
 }
 
+/** The header's item count, once the cart-count island has shown it (pages are shared: it is not in the HTML). */
 export async function cartCount(page: Page): Promise<number> {
+  await expect(page.getByTestId("cart-count")).toBeVisible();
   return Number(await page.getByTestId("cart-count").innerText());
 }
 

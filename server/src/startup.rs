@@ -158,7 +158,7 @@ pub async fn serve(config: Config) -> Result<(), BoxError> {
         tracing::info!("background jobs run in separate `server worker` processes");
         None
     };
-    let router = http::router(state, options, &config);
+    let router = http::router(state, options, &config).await;
     let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     match &config.tls {
         None => {

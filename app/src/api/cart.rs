@@ -1,4 +1,4 @@
-use crate::domain::cart::CartView;
+use crate::domain::cart::{CartSnapshot, CartView};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -8,6 +8,25 @@ pub async fn get_cart() -> Result<CartView, AppError> {
     use backend::cart;
     let state = context::state()?;
     cart::view(&state, context::cart_owner(&state).await?).await
+}
+
+/// The header's item count, for the cart-count island: catalog pages are shared by every shopper, so their
+/// count comes from here. Never cached; in the browse lane (a page view's extra, not checkout work).
+#[server(prefix = "/api", endpoint = "cart/count")]
+pub async fn cart_count() -> Result<CartSnapshot, AppError> {
+    use crate::request::context;
+    use backend::cart;
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("private, no-store"),
+        );
+    }
+    let state = context::state()?;
+    let view = cart::view(&state, context::cart_owner(&state).await?).await?;
+    Ok(CartSnapshot {
+        item_count: view.item_count,
+    })
 }
 
 /// `quantity` is a string so that "abc", "-1" and "1e9" get the same clear message as 0 or 1000.

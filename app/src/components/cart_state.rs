@@ -1,13 +1,12 @@
-//! The cart as a page shares it: the three cart actions and the cart resource, rendered on the server. A form
-//! posts to its action's server function, which redirects back to the page; an error comes back in the URL and
-//! is put into the action's value before the page renders.
+//! The cart actions as pages share them. A form posts to its action's server function, which redirects back to
+//! the page; an error comes back in the URL and is put into the action's value before the page renders. The cart
+//! itself is read only by the pages that show it (cart, checkout): catalog pages are the same for every shopper.
 //!
-//! In the browser, the [`CartCount`](crate::components::layout) island keeps a localStorage snapshot of the item
-//! count, so other tabs follow this one.
+//! In the browser, the [`CartCount`](crate::components::layout) island asks for the item count and keeps it in a
+//! localStorage snapshot, so the next page shows it at once and other tabs follow this one.
 
-use crate::api::cart::{get_cart, AddToCart, RemoveCartLine, UpdateCartLine};
-use crate::domain::cart::{CartSnapshot, CartView};
-use crate::error::AppError;
+use crate::api::cart::{AddToCart, RemoveCartLine, UpdateCartLine};
+use crate::domain::cart::CartSnapshot;
 use leptos::prelude::*;
 
 pub const SNAPSHOT_KEY: &str = "bazaar.cart";
@@ -17,7 +16,6 @@ pub struct CartState {
     pub add: ServerAction<AddToCart>,
     pub update: ServerAction<UpdateCartLine>,
     pub remove: ServerAction<RemoveCartLine>,
-    pub cart: Resource<Result<CartView, AppError>>,
 }
 
 impl CartState {
@@ -33,7 +31,6 @@ impl CartState {
             add: ServerAction::<AddToCart>::new(),
             update: ServerAction::<UpdateCartLine>::new(),
             remove: ServerAction::<RemoveCartLine>::new(),
-            cart: Resource::new(|| (), |_| get_cart()),
         };
         provide_context(state);
         state

@@ -1,4 +1,3 @@
-use super::cart_state::use_cart;
 use super::search_box::SearchBox;
 use crate::api::catalog::list_top_categories;
 use leptos::prelude::*;
@@ -34,43 +33,46 @@ pub fn Header() -> impl IntoView {
 
 #[component]
 fn CartLink() -> impl IntoView {
-    let cart = use_cart();
     view! {
         <a href="/cart" class="relative flex items-center gap-2 rounded-md px-3 py-2 text-sm font-medium text-stone-900 hover:bg-stone-100" data-testid="cart-link">
             <span>"Cart"</span>
-            <Suspense fallback=|| view! { <CartCount count=0/> }>
-                {move || Suspend::new(async move {
-                    let count = cart.cart.await.map(|c| c.item_count).unwrap_or(0);
-                    view! { <CartCount count/> }
-                })}
-            </Suspense>
+            <CartCount/>
         </a>
     }
 }
 
-/// The header's item count. The server renders this shopper's count; in the browser it is written to the
-/// localStorage snapshot, and the count follows the snapshot when another tab changes it, or when the page comes
-/// back from the back/forward cache.
+/// The header's item count. Pages are the same for every shopper (so the page cache and a CDN can serve them to
+/// shoppers with a cart too): the server renders the badge empty and hidden, keeping its room so nothing moves.
+/// In the browser the count comes at once from the localStorage snapshot, then from one uncached call
+/// (`cart/count`), which updates the snapshot; it follows the snapshot when another tab changes it, and asks again
+/// when the page comes back from the back/forward cache. Without JavaScript the header shows no count.
 #[island]
-fn CartCount(count: u32) -> impl IntoView {
+fn CartCount() -> impl IntoView {
     use super::cart_state::{read_snapshot, write_snapshot, SNAPSHOT_KEY};
-    use crate::domain::cart::CartSnapshot;
-    let shown = RwSignal::new(count);
-    Effect::new(move |_| {
-        write_snapshot(CartSnapshot { item_count: count });
-        let follow = move || {
-            if let Some(snapshot) = read_snapshot() {
-                shown.set(snapshot.item_count);
+    let shown = RwSignal::new(None::<u32>);
+    let refresh = move || {
+        leptos::task::spawn_local(async move {
+            if let Ok(snapshot) = crate::api::cart::cart_count().await {
+                write_snapshot(snapshot);
+                shown.set(Some(snapshot.item_count));
             }
-        };
+        })
+    };
+    Effect::new(move |_| {
+        if let Some(snapshot) = read_snapshot() {
+            shown.set(Some(snapshot.item_count));
+        }
+        refresh();
         let storage = window_event_listener(leptos::ev::storage, move |event| {
             if event.key().as_deref() == Some(SNAPSHOT_KEY) {
-                follow();
+                if let Some(snapshot) = read_snapshot() {
+                    shown.set(Some(snapshot.item_count));
+                }
             }
         });
         let pageshow = window_event_listener(leptos::ev::pageshow, move |event| {
             if event.persisted() {
-                follow();
+                refresh();
             }
         });
         on_cleanup(move || {
@@ -80,8 +82,9 @@ fn CartCount(count: u32) -> impl IntoView {
     });
     view! {
         <span class="rounded-full bg-stone-900 px-2 py-0.5 text-xs text-white" data-testid="cart-count"
-            aria-label=move || format!("{} items in cart", shown.get())>
-            {shown}
+            class:invisible=move || shown.get().is_none()
+            aria-label=move || shown.get().map(|n| format!("{n} items in cart"))>
+            {move || shown.get().unwrap_or(0)}
         </span>
     }
 }

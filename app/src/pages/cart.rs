@@ -9,13 +9,14 @@ use leptos::prelude::*;
 
 #[component]
 pub fn CartPage() -> impl IntoView {
-    let cart = use_cart();
+    crate::components::page_meta::private_page();
+    let cart = Resource::new(|| (), |_| crate::api::cart::get_cart());
     view! {
         <PageMeta title="Your cart".into() description="The items in your Bazaar cart.".into()/>
         <h1 class="text-3xl font-bold tracking-tight text-stone-900">"Your cart"</h1>
         <Transition fallback=|| view! { <p class="mt-6">"Loading…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors/> }>
-                {move || Suspend::new(async move { cart.cart.await.map(|view| view! { <CartContents view/> }) })}
+                {move || Suspend::new(async move { cart.await.map(|view| view! { <CartContents view/> }) })}
             </ErrorBoundary>
         </Transition>
     }

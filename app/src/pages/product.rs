@@ -185,10 +185,15 @@ fn AddToCartForm(selected: Memo<Option<crate::domain::catalog::VariantView>>) ->
         added.is_some() && added == selected.get().map(|v| v.sku)
     };
     let sold_out = move || selected.get().is_none_or(|v| v.available == 0);
+    // The page says how many are left only when few are (`StockState`), and so does the field's limit: the page
+    // is cached and evicted when its stock state changes, not on every sale; the server checks the real count.
     let max = move || {
         selected
             .get()
-            .map_or(1, |v| v.available.clamp(1, Quantity::MAX))
+            .map_or(Quantity::MAX, |v| match StockState::of(v.available) {
+                StockState::Low(n) => n,
+                StockState::InStock | StockState::SoldOut => Quantity::MAX,
+            })
     };
     view! {
         <ActionForm action=add attr:class="mt-6" attr:data-testid="add-to-cart-form">

@@ -30,17 +30,29 @@ pub enum Limit {
     None,
 }
 
+/// What the page cache (and a CDN) may do with a route's rendered page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    /// Not a page: server functions, webhooks, files.
+    No,
+    /// The same for every shopper, cart or account or not: nothing personal is rendered into it (the header's
+    /// cart count comes from an island). Shared with everyone, whatever cookies the request carries.
+    Shared,
+    /// May show who is asking (cart, checkout, account, admin, and any path not described here): shared only
+    /// between shoppers without a Bazaar cookie, and then only when the page does not call itself private.
+    Personal,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RoutePolicy {
     pub lane: Lane,
     pub limit: Limit,
-    /// A rendered page that shoppers without a cart may share through the page cache.
-    pub page: bool,
+    pub page: Page,
     /// A page that takes payments: its CSP allows the payment provider's origins.
     pub takes_payments: bool,
 }
 
-const fn policy(lane: Lane, limit: Limit, page: bool, takes_payments: bool) -> RoutePolicy {
+const fn policy(lane: Lane, limit: Limit, page: Page, takes_payments: bool) -> RoutePolicy {
     RoutePolicy {
         lane,
         limit,
@@ -49,15 +61,16 @@ const fn policy(lane: Lane, limit: Limit, page: bool, takes_payments: bool) -> R
     }
 }
 
-const STATIC: RoutePolicy = policy(Lane::Exempt, Limit::None, false, false);
-const WEBHOOK: RoutePolicy = policy(Lane::Checkout, Limit::None, false, false);
-const ORDER_WRITE: RoutePolicy = policy(Lane::Checkout, Limit::Orders, false, false);
-const CHECKOUT_CALL: RoutePolicy = policy(Lane::Checkout, Limit::General, false, false);
-const SIGN_IN: RoutePolicy = policy(Lane::Browse, Limit::SignIn, false, false);
-const API: RoutePolicy = policy(Lane::Browse, Limit::General, false, false);
-const CART_PAGE: RoutePolicy = policy(Lane::Checkout, Limit::General, true, false);
-const PAYMENT_PAGE: RoutePolicy = policy(Lane::Checkout, Limit::General, true, true);
-const PAGE: RoutePolicy = policy(Lane::Browse, Limit::General, true, false);
+const STATIC: RoutePolicy = policy(Lane::Exempt, Limit::None, Page::No, false);
+const WEBHOOK: RoutePolicy = policy(Lane::Checkout, Limit::None, Page::No, false);
+const ORDER_WRITE: RoutePolicy = policy(Lane::Checkout, Limit::Orders, Page::No, false);
+const CHECKOUT_CALL: RoutePolicy = policy(Lane::Checkout, Limit::General, Page::No, false);
+const SIGN_IN: RoutePolicy = policy(Lane::Browse, Limit::SignIn, Page::No, false);
+const API: RoutePolicy = policy(Lane::Browse, Limit::General, Page::No, false);
+const CART_PAGE: RoutePolicy = policy(Lane::Checkout, Limit::General, Page::Personal, false);
+const PAYMENT_PAGE: RoutePolicy = policy(Lane::Checkout, Limit::General, Page::Personal, true);
+const CATALOG_PAGE: RoutePolicy = policy(Lane::Browse, Limit::General, Page::Shared, false);
+const PAGE: RoutePolicy = policy(Lane::Browse, Limit::General, Page::Personal, false);
 
 /// How a rule matches a path.
 enum Path {
@@ -67,7 +80,7 @@ enum Path {
     Under(&'static str),
 }
 
-/// First match wins; a path that matches nothing is a catalog page.
+/// First match wins; a path that matches nothing is a page that may be personal (accounts, admin, not found).
 const RULES: &[(Path, RoutePolicy)] = &[
     (Path::Under("/healthz"), STATIC),
     (Path::Under("/readyz"), STATIC),
@@ -100,6 +113,11 @@ const RULES: &[(Path, RoutePolicy)] = &[
     (Path::Under("/cart"), CART_PAGE),
     (Path::Under("/checkout"), PAYMENT_PAGE),
     (Path::Under("/orders/"), PAYMENT_PAGE),
+    (Path::Is("/"), CATALOG_PAGE),
+    (Path::Under("/c/"), CATALOG_PAGE),
+    (Path::Under("/p/"), CATALOG_PAGE),
+    (Path::Is("/search"), CATALOG_PAGE),
+    (Path::Under("/collections/"), CATALOG_PAGE),
 ];
 
 /// The policy of the route a request path names.
@@ -144,9 +162,20 @@ mod tests {
         assert_eq!(of("/checkout/review"), PAYMENT_PAGE);
         assert_eq!(of("/orders/BZ-1"), PAYMENT_PAGE);
         assert_eq!(of("/cart"), CART_PAGE);
-        assert_eq!(of("/c/clothing"), PAGE);
-        assert_eq!(of("/p/tee"), PAGE);
-        assert_eq!(of("/"), PAGE);
+        assert_eq!(of("/c/clothing"), CATALOG_PAGE);
+        assert_eq!(of("/p/tee"), CATALOG_PAGE);
+        assert_eq!(of("/"), CATALOG_PAGE);
+        assert_eq!(of("/search"), CATALOG_PAGE);
+        assert_eq!(of("/collections/gift-ideas"), CATALOG_PAGE);
+        for path in [
+            "/account",
+            "/account/addresses",
+            "/admin/orders",
+            "/no-such-page",
+            "/searching",
+        ] {
+            assert_eq!(of(path), PAGE, "{path}");
+        }
     }
 
     #[test]

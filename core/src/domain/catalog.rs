@@ -110,6 +110,7 @@ pub enum StockState {
 }
 
 impl StockState {
+    /// Migration 22 (`pages_variant_shown`) repeats this number: the page cache is told when a variant crosses it.
     pub const LOW_THRESHOLD: u32 = 5;
 
     pub fn of(available: u32) -> Self {

@@ -51,8 +51,11 @@ pub struct Config {
     /// Benchmarks only (needs `BAZAAR_BENCH_ENDPOINTS`): serve without the cross-site check, rate limits and
     /// security headers, to measure what they cost (`BAZAAR_BENCH_WITHOUT_SECURITY`).
     pub bench_without_security: bool,
-    /// How long anonymous shoppers share a rendered page (`BAZAAR_PAGE_CACHE_TTL_SECS`, 0 turns it off).
+    /// How long this server keeps a shared page (`BAZAAR_PAGE_CACHE_TTL_SECS`, 300; 0 turns the cache off). A
+    /// change of what a page shows evicts it before then (PostgreSQL notifications).
     pub page_cache_ttl_secs: u64,
+    /// How long a CDN may keep a shared page (`BAZAAR_PAGE_CACHE_CDN_SECS`, 5): nothing tells a CDN of changes.
+    pub page_cache_cdn_secs: u64,
     /// Memory for that cache (`BAZAAR_PAGE_CACHE_MAX_MB`).
     pub page_cache_max_mb: usize,
     /// Catalog prices include tax (`BAZAAR_PRICES_INCLUDE_TAX`, default true) or tax is added at checkout.
@@ -157,7 +160,8 @@ impl Config {
             reservation_minutes: sections::reservation_minutes(&env)?,
             manual_payment_days: sections::manual_payment_days(&env)?,
             return_days: sections::return_days(&env)?,
-            page_cache_ttl_secs: env.or("BAZAAR_PAGE_CACHE_TTL_SECS", 5)?,
+            page_cache_ttl_secs: env.or("BAZAAR_PAGE_CACHE_TTL_SECS", 300)?,
+            page_cache_cdn_secs: env.or("BAZAAR_PAGE_CACHE_CDN_SECS", 5)?,
             page_cache_max_mb: env.or("BAZAAR_PAGE_CACHE_MAX_MB", 64)?,
             checkout_max_inflight: env.positive("BAZAAR_CHECKOUT_MAX_INFLIGHT", 32)?,
             max_inflight: env.positive(
@@ -224,7 +228,8 @@ mod tests {
         assert_eq!(c.currency, Currency::EUR);
         assert!(!c.cookies_secure());
         assert!(c.run_migrations);
-        assert_eq!(c.page_cache_ttl_secs, 5);
+        assert_eq!(c.page_cache_ttl_secs, 300);
+        assert_eq!(c.page_cache_cdn_secs, 5);
         assert_eq!(c.rate_limits.per_ip_per_minute.map(|n| n.get()), Some(600));
         assert!(c.rate_limits.trusted_proxies.is_empty());
     }

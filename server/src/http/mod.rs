@@ -64,7 +64,18 @@ pub struct SiteState {
     pub public_url: PublicUrl,
 }
 
-pub fn router(state: AppState, leptos_options: LeptosOptions, config: &Config) -> Router {
+pub async fn router(state: AppState, leptos_options: LeptosOptions, config: &Config) -> Router {
+    router_with_tasks(state, leptos_options, config).await.0
+}
+
+/// The router, and the background tasks it started (the page cache's listener), for a caller that must stop
+/// them itself (tests: a task left running keeps its database connection, and the test's database, open).
+pub async fn router_with_tasks(
+    state: AppState,
+    leptos_options: LeptosOptions,
+    config: &Config,
+) -> (Router, Vec<tokio::task::JoinHandle<()>>) {
+    let mut tasks = Vec::new();
     let routes = generate_route_list(App);
     let (public_url, origins) = site_origins(config, &leptos_options);
     let site = SiteState {
@@ -88,7 +99,12 @@ pub fn router(state: AppState, leptos_options: LeptosOptions, config: &Config) -
     let page_cache = page_cache::PageCache::new(
         std::time::Duration::from_secs(config.page_cache_ttl_secs),
         config.page_cache_max_mb.saturating_mul(1024 * 1024),
+        std::time::Duration::from_secs(config.page_cache_cdn_secs),
     );
+    if config.page_cache_ttl_secs > 0 {
+        // Notifications come from the primary (a standby does not pass them on).
+        tasks.push(page_cache.follow_changes(state.pool.clone()).await);
+    }
 
     let admission = admission::Admission::new(config.checkout_max_inflight, config.max_inflight);
 
@@ -129,9 +145,10 @@ pub fn router(state: AppState, leptos_options: LeptosOptions, config: &Config) -
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id)
         }))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
-    security_headers::layers(https)
+    let router = security_headers::layers(https)
         .into_iter()
         .filter(|_| secure)
         .fold(router, |router, layer| router.layer(layer))
-        .with_state(site)
+        .with_state(site);
+    (router, tasks)
 }

@@ -1,21 +1,24 @@
-//! A short-lived cache of whole HTML pages for anonymous shoppers.
+//! A short-lived cache of whole HTML pages.
 //!
-//! A shopper without a Bazaar cookie (no cart yet, not signed in) sees exactly what every other anonymous shopper
-//! sees, so the rendered page can be shared for a few seconds. The cache sits outside compression and stores the
-//! compressed bytes per encoding (br, gzip, identity): a hit costs a map lookup and a copy of the headers.
+//! Catalog pages (home, category, product, search, collection) are the same for every shopper: nothing personal
+//! is rendered into them on the server (the header's cart count is an island that asks for it), so they are
+//! shared with everyone, cookies or not ([`Page::Shared`]). Other pages (cart, checkout, account, admin, not
+//! found) may show who is asking: they are shared only between requests without a `bazaar_*` cookie, and never
+//! when they call themselves private. The cache sits outside compression and stores the compressed bytes per
+//! encoding (br, gzip, identity): a hit costs a map lookup and a copy of the headers.
 //!
-//! What is never stored: requests carrying a `bazaar_*` cookie (their header shows their own cart), anything but
-//! GET, pages with the no-JS error round trip (`__err`), responses that set a cookie or say `private`/`no-store`,
-//! statuses other than 200 and 404, non-HTML, and bodies over [`MAX_BODY`].
+//! What is never stored: anything but GET, pages with the no-JS error round trip (`__err`), responses that set a
+//! cookie or say `private`/`no-store`, statuses other than 200 and 404, non-HTML, and bodies over [`MAX_BODY`].
 //!
-//! Shared responses say `Cache-Control: public, max-age=0, s-maxage=<ttl>` and `Vary: Cookie, Accept-Encoding`, so
-//! a CDN in front can hold them for as long as this cache does (configure it to bypass its cache when a
-//! `bazaar_*` cookie is present); personal ones say `private, no-store`. A shared page also carries an `ETag` (a
-//! digest of its bytes in that encoding), and a request whose `If-None-Match` names it gets `304 Not Modified`
-//! without a body: browsers (which revalidate every visit, as `max-age=0` says) and CDNs revalidate for a few
-//! hundred bytes instead of the page.
+//! Shared responses say `Cache-Control: public, max-age=0, s-maxage=<ttl>`, so a CDN in front can hold them for as
+//! long as this cache does. Catalog pages vary by `Accept-Encoding` only; the others by `Cookie` too (a CDN should
+//! bypass its cache for them when a `bazaar_*` cookie is present); personal ones say `private, no-store`. A shared
+//! page also carries an `ETag` (a digest of its bytes in that encoding), and a request whose `If-None-Match`
+//! names it gets `304 Not Modified` without a body: browsers (which revalidate every visit, as `max-age=0` says)
+//! and CDNs revalidate for a few hundred bytes instead of the page.
 //! With several app servers each keeps its own copy; pages are at most `ttl` old either way.
 
+use app::request::policy::{self, Page};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
@@ -24,10 +27,13 @@ use axum::response::Response;
 use futures_util::StreamExt;
 use http_body_util::BodyExt;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use sqlx::postgres::PgListener;
+use sqlx::PgPool;
+use std::collections::VecDeque;
 use std::fmt::Write as _;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Pages larger than this are served but not stored.
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -39,15 +45,60 @@ pub struct PageCache {
 
 struct Inner {
     ttl: Duration,
-    max_bytes: usize,
     shared_cache_control: HeaderValue,
-    entries: Mutex<Entries>,
+    /// A maintained concurrent cache: entries weigh their bytes, the least useful go when it is full (TinyLFU),
+    /// and each lives `ttl` at most.
+    entries: moka::sync::Cache<Key, Arc<Entry>>,
+    /// Evictions so far, and the latest of them: a page rendered while one of them covered it is not stored (it
+    /// may show what was there before the change).
+    evictions: AtomicU64,
+    recent: Mutex<VecDeque<(u64, Scope)>>,
+    /// Whether this server hears of changes: pages are kept only while it does.
+    listening: AtomicBool,
+    /// Dropped with the cache (when the router is): tells the task that follows changes to stop.
+    stop: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
 }
 
-#[derive(Default)]
-struct Entries {
-    map: HashMap<Key, Arc<Entry>>,
-    bytes: usize,
+/// How many evictions are remembered for renders that were under way.
+const RECENT_EVICTIONS: usize = 256;
+
+/// Which cached pages a change of the catalog makes stale: what a `bazaar_pages` notification names (sent by the
+/// triggers of migration 22 when a transaction that changed the catalog commits).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Every page (`*`): categories and collections are in the header and every listing.
+    All,
+    /// Every listing (`l`): home, categories, search, collections.
+    Listings,
+    /// Every product page (`p`).
+    Products,
+    /// One product's pages (`p:<slug>`), with any query string.
+    Product(String),
+}
+
+impl Scope {
+    pub fn parse(payload: &str) -> Option<Scope> {
+        match payload {
+            "*" => Some(Scope::All),
+            "l" => Some(Scope::Listings),
+            "p" => Some(Scope::Products),
+            _ => payload
+                .strip_prefix("p:")
+                .filter(|slug| !slug.is_empty())
+                .map(|slug| Scope::Product(slug.to_string())),
+        }
+    }
+
+    fn covers(&self, path_and_query: &str) -> bool {
+        let path = path_and_query.split('?').next().unwrap_or_default();
+        let product = path.strip_prefix("/p/");
+        match self {
+            Scope::All => true,
+            Scope::Listings => product.is_none() && policy::of(path).page == Page::Shared,
+            Scope::Products => product.is_some(),
+            Scope::Product(slug) => product == Some(slug.as_str()),
+        }
+    }
 }
 
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -132,7 +183,6 @@ struct Entry {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
-    stored: Instant,
 }
 
 impl Entry {
@@ -142,58 +192,183 @@ impl Entry {
 }
 
 impl PageCache {
-    /// `ttl` zero turns the cache off (pages are still marked public or private for a CDN).
-    pub fn new(ttl: Duration, max_bytes: usize) -> Self {
-        let shared_cache_control =
-            HeaderValue::from_str(&format!("public, max-age=0, s-maxage={}", ttl.as_secs()))
-                .expect("a number is a valid header value");
+    /// `ttl` zero turns the cache off (pages are still marked public or private for a CDN). `cdn_ttl` is what
+    /// shared pages tell a CDN (`s-maxage`, no longer than `ttl`): a CDN is not told of changes, so it keeps a
+    /// page for seconds while this cache, which is, keeps it for minutes.
+    pub fn new(ttl: Duration, max_bytes: usize, cdn_ttl: Duration) -> Self {
+        let shared_cache_control = HeaderValue::from_str(&format!(
+            "public, max-age=0, s-maxage={}, stale-while-revalidate={}",
+            cdn_ttl.min(ttl).as_secs(),
+            STALE_WHILE_REVALIDATE.as_secs()
+        ))
+        .expect("numbers are a valid header value");
+        let entries = moka::sync::Cache::builder()
+            .max_capacity(max_bytes as u64)
+            .weigher(|key: &Key, entry: &Arc<Entry>| {
+                u32::try_from(entry.weight(key)).unwrap_or(u32::MAX)
+            })
+            .time_to_live(ttl.max(Duration::from_millis(1)))
+            .build();
         Self {
             inner: Arc::new(Inner {
                 ttl,
-                max_bytes,
                 shared_cache_control,
-                entries: Mutex::new(Entries::default()),
+                entries,
+                evictions: AtomicU64::new(0),
+                recent: Mutex::new(VecDeque::with_capacity(RECENT_EVICTIONS)),
+                listening: AtomicBool::new(false),
+                stop: Mutex::new(None),
             }),
         }
     }
 
+    /// Pages are kept and served from the cache only while this server hears of changes.
     fn enabled(&self) -> bool {
-        !self.inner.ttl.is_zero()
+        !self.inner.ttl.is_zero() && self.inner.listening.load(Ordering::Acquire)
     }
 
     fn lookup(&self, key: &Key) -> Option<Arc<Entry>> {
-        let entries = self.inner.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries
-            .map
-            .get(key)
-            .filter(|entry| entry.stored.elapsed() < self.inner.ttl)
-            .cloned()
+        self.inner.entries.get(key)
     }
 
-    fn store(&self, key: Key, entry: Entry) {
-        let weight = entry.weight(&key);
-        let mut entries = self.inner.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.bytes + weight > self.inner.max_bytes {
-            let ttl = self.inner.ttl;
-            let mut freed = 0;
-            entries.map.retain(|k, e| {
-                let keep = e.stored.elapsed() < ttl;
-                if !keep {
-                    freed += e.weight(k);
-                }
-                keep
-            });
-            entries.bytes -= freed;
-            if entries.bytes + weight > self.inner.max_bytes {
-                return; // full of fresh pages: serve this one uncached
+    /// The eviction count before a render, for [`PageCache::store`].
+    fn generation(&self) -> u64 {
+        self.inner.evictions.load(Ordering::Acquire)
+    }
+
+    /// Keeps a page rendered since `generation`, unless an eviction since then covers it.
+    fn store(&self, key: Key, entry: Entry, generation: u64) {
+        {
+            let recent = self.inner.recent.lock().unwrap_or_else(|e| e.into_inner());
+            let now = self.inner.evictions.load(Ordering::Acquire);
+            let remembered = recent.front().map_or(now + 1, |(g, _)| *g);
+            if now > generation
+                && (remembered > generation + 1
+                    || recent
+                        .iter()
+                        .any(|(g, scope)| *g > generation && scope.covers(&key.path_and_query)))
+            {
+                return;
             }
         }
-        if let Some(old) = entries.map.insert(key.clone(), Arc::new(entry)) {
-            entries.bytes -= old.weight(&key);
+        self.inner.entries.insert(key, Arc::new(entry));
+    }
+
+    /// Drops the cached pages that `scope` covers; a render under way when this is called will not be kept.
+    pub fn evict(&self, scope: Scope) {
+        {
+            let mut recent = self.inner.recent.lock().unwrap_or_else(|e| e.into_inner());
+            let generation = self.inner.evictions.fetch_add(1, Ordering::AcqRel) + 1;
+            if recent.len() == RECENT_EVICTIONS {
+                recent.pop_front();
+            }
+            recent.push_back((generation, scope.clone()));
         }
-        entries.bytes += weight;
+        if scope == Scope::All {
+            self.inner.entries.invalidate_all();
+            return;
+        }
+        for (key, _) in self.inner.entries.iter() {
+            if scope.covers(&key.path_and_query) {
+                self.inner.entries.invalidate(&*key);
+            }
+        }
+    }
+
+    /// Starts following the `bazaar_pages` notifications of the primary database: waits for the first `LISTEN`
+    /// (so a server caches nothing before it can hear of changes), then evicts what they name in a task of its
+    /// own for as long as the process runs. When the connection is lost, nothing is kept until it is back, and
+    /// everything is evicted (changes made meanwhile were not heard).
+    pub async fn follow_changes(&self, pool: PgPool) -> tokio::task::JoinHandle<()> {
+        // A connection of its own, outside the app's pool: it is held for as long as the server runs.
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(1)
+            .connect_lazy_with(pool.connect_options().as_ref().clone());
+        let first = listen(&pool).await;
+        let (stop_tx, mut stop) = tokio::sync::oneshot::channel::<()>();
+        *self.inner.stop.lock().unwrap_or_else(|e| e.into_inner()) = Some(stop_tx);
+        // The task holds the cache weakly: when the router goes, the cache goes, and so does the task (with its
+        // connection, which would otherwise keep the database from closing).
+        let cache = Arc::downgrade(&self.inner);
+        let with_cache = move |act: &dyn Fn(&PageCache)| {
+            if let Some(inner) = cache.upgrade() {
+                act(&PageCache { inner });
+            }
+        };
+        tokio::spawn(async move {
+            let mut next = first;
+            loop {
+                let mut listener = match next.take() {
+                    Some(listener) => listener,
+                    None => {
+                        tokio::select! {
+                            _ = &mut stop => break,
+                            () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                        }
+                        match listen(&pool).await {
+                            Some(listener) => listener,
+                            None => continue,
+                        }
+                    }
+                };
+                with_cache(&|cache| {
+                    cache.evict(Scope::All);
+                    cache.inner.listening.store(true, Ordering::Release);
+                });
+                loop {
+                    let note = tokio::select! {
+                        _ = &mut stop => {
+                            drop(listener);
+                            pool.close().await;
+                            return;
+                        }
+                        note = listener.try_recv() => note,
+                    };
+                    match note {
+                        Ok(Some(note)) => match Scope::parse(note.payload()) {
+                            Some(scope) => with_cache(&|cache| cache.evict(scope.clone())),
+                            None => {
+                                tracing::warn!(
+                                    payload = note.payload(),
+                                    "page cache: unknown notification"
+                                )
+                            }
+                        },
+                        Ok(None) | Err(_) => break,
+                    }
+                }
+                tracing::warn!("page cache: catalog notifications interrupted; not caching until they are back");
+                with_cache(&|cache| {
+                    cache.inner.listening.store(false, Ordering::Release);
+                    cache.evict(Scope::All);
+                });
+            }
+            pool.close().await;
+        })
     }
 }
+
+/// A listener on the notification channel, or `None` (logged) when the database cannot be reached.
+async fn listen(pool: &PgPool) -> Option<PgListener> {
+    let attempt = async {
+        let mut listener = PgListener::connect_with(pool).await?;
+        listener.listen(CHANNEL).await?;
+        Ok::<_, sqlx::Error>(listener)
+    };
+    match attempt.await {
+        Ok(listener) => Some(listener),
+        Err(e) => {
+            tracing::warn!(error = %e, "page cache: cannot listen for catalog changes; not caching meanwhile");
+            None
+        }
+    }
+}
+
+/// The channel the catalog's triggers notify.
+const CHANNEL: &str = "bazaar_pages";
+
+/// How long a CDN or browser may show a shared page past its `s-maxage` while it fetches a fresh one.
+const STALE_WHILE_REVALIDATE: Duration = Duration::from_secs(30);
 
 /// Does this request carry a cookie that makes its page personal?
 fn has_personal_cookie(headers: &HeaderMap) -> bool {
@@ -229,10 +404,6 @@ fn encoding_of(headers: &HeaderMap) -> Encoding {
     }
 }
 
-fn is_page_path(path: &str) -> bool {
-    app::request::policy::of(path).page
-}
-
 fn storable(response: &Response) -> bool {
     let headers = response.headers();
     matches!(response.status(), StatusCode::OK | StatusCode::NOT_FOUND)
@@ -247,11 +418,15 @@ fn storable(response: &Response) -> bool {
             .is_some_and(|v| v.contains("private") || v.contains("no-store"))
 }
 
-fn mark(headers: &mut HeaderMap, cache_control: HeaderValue, hit: bool) {
+fn mark(headers: &mut HeaderMap, page: Page, cache_control: HeaderValue, hit: bool) {
     headers.insert(header::CACHE_CONTROL, cache_control);
     headers.insert(
         header::VARY,
-        HeaderValue::from_static("Cookie, Accept-Encoding"),
+        HeaderValue::from_static(if page == Page::Shared {
+            "Accept-Encoding"
+        } else {
+            "Cookie, Accept-Encoding"
+        }),
     );
     headers.insert(
         "x-bazaar-cache",
@@ -306,13 +481,14 @@ pub async fn layer(State(cache): State<PageCache>, mut req: Request, next: Next)
         .path_and_query()
         .map(|p| p.as_str())
         .unwrap_or("/");
+    let page = policy::of(req.uri().path()).page;
     let candidate = req.method() == Method::GET
-        && is_page_path(req.uri().path())
+        && page != Page::No
         && !req.uri().query().is_some_and(|q| q.contains("__err"));
     if !candidate {
         return next.run(req).await;
     }
-    if has_personal_cookie(req.headers()) {
+    if page == Page::Personal && has_personal_cookie(req.headers()) {
         return personal(next.run(req).await);
     }
 
@@ -330,7 +506,12 @@ pub async fn layer(State(cache): State<PageCache>, mut req: Request, next: Next)
     if cache.enabled() {
         if let Some(entry) = cache.lookup(&key) {
             let mut headers = entry.headers.clone();
-            mark(&mut headers, cache.inner.shared_cache_control.clone(), true);
+            mark(
+                &mut headers,
+                page,
+                cache.inner.shared_cache_control.clone(),
+                true,
+            );
             if client_has(entry.status, &headers, &if_none_match) {
                 return not_modified(&headers);
             }
@@ -341,6 +522,7 @@ pub async fn layer(State(cache): State<PageCache>, mut req: Request, next: Next)
         }
     }
 
+    let generation = cache.generation();
     // Ask the inner layers for exactly the encoding this entry is filed under.
     req.headers_mut().insert(
         header::ACCEPT_ENCODING,
@@ -361,6 +543,7 @@ pub async fn layer(State(cache): State<PageCache>, mut req: Request, next: Next)
     }
     mark(
         &mut parts.headers,
+        page,
         cache.inner.shared_cache_control.clone(),
         false,
     );
@@ -373,8 +556,8 @@ pub async fn layer(State(cache): State<PageCache>, mut req: Request, next: Next)
                 status: parts.status,
                 headers,
                 body: body.clone(),
-                stored: Instant::now(),
             },
+            generation,
         );
     }
     if client_has(parts.status, &parts.headers, &if_none_match) {
@@ -444,29 +627,142 @@ mod tests {
         assert!(!has_personal_cookie(&headers(&[])));
     }
 
-    #[test]
-    fn expired_entries_make_room_and_fresh_ones_are_kept() {
-        let cache = PageCache::new(Duration::from_secs(60), 4096);
-        let key = |p: &str| Key {
+    /// A cache as a server that hears of changes has it.
+    fn listening(cache: PageCache) -> PageCache {
+        cache.inner.listening.store(true, Ordering::Release);
+        cache
+    }
+
+    fn key(path: &str) -> Key {
+        Key {
             encoding: Encoding::Identity,
-            path_and_query: p.to_string(),
-        };
-        let entry = |len: usize, age: Duration| Entry {
+            path_and_query: path.to_string(),
+        }
+    }
+
+    fn entry(len: usize) -> Entry {
+        Entry {
             status: StatusCode::OK,
             headers: HeaderMap::new(),
             body: Bytes::from(vec![b'x'; len]),
-            stored: Instant::now() - age,
-        };
-        cache.store(key("/old"), entry(2000, Duration::from_secs(120)));
-        cache.store(key("/a"), entry(1000, Duration::ZERO));
-        assert!(cache.lookup(&key("/old")).is_none(), "expired");
-        // Storing /b needs the expired page's room.
-        cache.store(key("/b"), entry(1000, Duration::ZERO));
-        assert!(cache.lookup(&key("/a")).is_some());
-        assert!(cache.lookup(&key("/b")).is_some());
-        // No room left for fresh pages: the new one is not stored, the old ones stay.
-        cache.store(key("/c"), entry(3000, Duration::ZERO));
-        assert!(cache.lookup(&key("/c")).is_none());
-        assert!(cache.lookup(&key("/a")).is_some());
+        }
+    }
+
+    #[test]
+    fn notifications_name_their_scope() {
+        assert_eq!(Scope::parse("*"), Some(Scope::All));
+        assert_eq!(Scope::parse("l"), Some(Scope::Listings));
+        assert_eq!(Scope::parse("p"), Some(Scope::Products));
+        assert_eq!(
+            Scope::parse("p:wool-coat"),
+            Some(Scope::Product("wool-coat".into()))
+        );
+        assert_eq!(Scope::parse("p:"), None);
+        assert_eq!(Scope::parse("x"), None);
+    }
+
+    #[test]
+    fn a_scope_covers_its_pages_only() {
+        let coat = Scope::Product("coat".into());
+        assert!(coat.covers("/p/coat"));
+        assert!(coat.covers("/p/coat?variant=C-M"));
+        assert!(!coat.covers("/p/coats"));
+        assert!(!coat.covers("/c/coat"));
+        for listing in [
+            "/",
+            "/?x=1",
+            "/c/clothing?sort=price",
+            "/search?q=coat",
+            "/collections/gifts",
+        ] {
+            assert!(Scope::Listings.covers(listing), "{listing}");
+            assert!(!Scope::Products.covers(listing), "{listing}");
+        }
+        assert!(!Scope::Listings.covers("/p/coat"));
+        assert!(!Scope::Listings.covers("/account/sign-in"));
+        assert!(Scope::All.covers("/account/sign-in"));
+    }
+
+    #[test]
+    fn eviction_drops_what_it_covers_and_keeps_the_rest() {
+        let cache = listening(PageCache::new(
+            Duration::from_secs(60),
+            1 << 20,
+            Duration::from_secs(5),
+        ));
+        for path in [
+            "/p/coat",
+            "/p/coat?variant=C-M",
+            "/p/hat",
+            "/c/clothing",
+            "/account/sign-in",
+        ] {
+            cache.store(key(path), entry(10), cache.generation());
+        }
+        cache.evict(Scope::Product("coat".into()));
+        assert!(cache.lookup(&key("/p/coat")).is_none());
+        assert!(cache.lookup(&key("/p/coat?variant=C-M")).is_none());
+        assert!(cache.lookup(&key("/p/hat")).is_some());
+        assert!(cache.lookup(&key("/c/clothing")).is_some());
+        cache.evict(Scope::Listings);
+        assert!(cache.lookup(&key("/c/clothing")).is_none());
+        assert!(cache.lookup(&key("/p/hat")).is_some());
+        cache.evict(Scope::All);
+        assert!(cache.lookup(&key("/p/hat")).is_none());
+        assert!(cache.lookup(&key("/account/sign-in")).is_none());
+    }
+
+    /// A page whose render began before a change it shows, and ended after the change's eviction, is not kept.
+    #[test]
+    fn a_render_overtaken_by_an_eviction_is_not_stored() {
+        let cache = listening(PageCache::new(
+            Duration::from_secs(60),
+            1 << 20,
+            Duration::from_secs(5),
+        ));
+        let before = cache.generation();
+        cache.evict(Scope::Product("coat".into()));
+        cache.store(key("/p/coat"), entry(10), before);
+        assert!(cache.lookup(&key("/p/coat")).is_none());
+        // Another product's render is kept.
+        cache.store(key("/p/hat"), entry(10), before);
+        assert!(cache.lookup(&key("/p/hat")).is_some());
+        // Too many evictions to remember since the render began: not kept.
+        let long_ago = cache.generation();
+        for _ in 0..=RECENT_EVICTIONS {
+            cache.evict(Scope::Product("other".into()));
+        }
+        cache.store(key("/p/scarf"), entry(10), long_ago);
+        assert!(cache.lookup(&key("/p/scarf")).is_none());
+        cache.store(key("/p/scarf"), entry(10), cache.generation());
+        assert!(cache.lookup(&key("/p/scarf")).is_some());
+    }
+
+    #[test]
+    fn a_full_cache_evicts_by_size() {
+        let cache = listening(PageCache::new(
+            Duration::from_secs(60),
+            64 * 1024,
+            Duration::from_secs(5),
+        ));
+        for i in 0..64 {
+            cache.store(
+                key(&format!("/p/item-{i}")),
+                entry(4096),
+                cache.generation(),
+            );
+        }
+        cache.inner.entries.run_pending_tasks();
+        assert!(cache.inner.entries.weighted_size() <= 64 * 1024);
+        assert!(cache.inner.entries.entry_count() < 64);
+    }
+
+    #[test]
+    fn shared_pages_tell_a_cdn_the_shorter_lifetime() {
+        let cache = PageCache::new(Duration::from_secs(300), 1 << 20, Duration::from_secs(5));
+        assert_eq!(
+            cache.inner.shared_cache_control,
+            "public, max-age=0, s-maxage=5, stale-while-revalidate=30"
+        );
     }
 }

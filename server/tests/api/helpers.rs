@@ -13,8 +13,9 @@ pub struct TestApp {
     _running: StopOnDrop,
 }
 
-/// Stops the app's server and job worker when the test ends. Left running, the worker's LISTEN connection kept
-/// the test's pool from closing (sqlx waited 10 s, then gave up) and its database from being dropped.
+/// Stops the app's server, job worker and page-cache listener when the test ends. Left running, a LISTEN
+/// connection kept the test's pool from closing (sqlx waited 10 s, then gave up) and its database from being
+/// dropped.
 struct StopOnDrop(Vec<tokio::task::JoinHandle<()>>);
 
 impl Drop for StopOnDrop {
@@ -226,7 +227,8 @@ pub async fn spawn_app_with(pool: PgPool, settings: &[(&str, &str)]) -> TestApp 
             panic!("job worker stopped: {e}");
         }
     });
-    let router = server::http::router(state.clone(), options, &config);
+    let (router, mut tasks) =
+        server::http::router_with_tasks(state.clone(), options, &config).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -252,7 +254,10 @@ pub async fn spawn_app_with(pool: PgPool, settings: &[(&str, &str)]) -> TestApp 
         pool,
         state,
         _media: media,
-        _running: StopOnDrop(vec![server, worker]),
+        _running: StopOnDrop({
+            tasks.extend([server, worker]);
+            tasks
+        }),
     }
 }
 
