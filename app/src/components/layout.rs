@@ -5,6 +5,18 @@ use leptos::prelude::*;
 #[component]
 pub fn Header() -> impl IntoView {
     let categories = Resource::new(|| (), |_| list_top_categories());
+    // The top categories as links, for the inline bar (wide screens) and the menu (narrow ones).
+    let links = move |class: &'static str| {
+        view! {
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    categories.await.unwrap_or_default().into_iter().map(|c| view! {
+                        <li><a href=format!("/c/{}", c.slug) class=class>{c.name}</a></li>
+                    }).collect_view()
+                })}
+            </Suspense>
+        }
+    };
     view! {
         <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2">
             "Skip to content"
@@ -12,15 +24,24 @@ pub fn Header() -> impl IntoView {
         <header class="border-b border-stone-200 bg-white">
             <div class="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 sm:flex-nowrap sm:gap-x-8">
                 <a href="/" class="text-xl font-bold tracking-tight text-stone-900">"Bazaar"</a>
-                <nav aria-label="Categories" class="no-scrollbar flex-1 overflow-x-auto">
+                // Narrow screens: the categories behind a disclosure (a native <details>: keyboard- and
+                // screen-reader-usable, and it works without JavaScript); the search box takes its own row.
+                <details class="relative mr-auto sm:hidden" data-testid="menu">
+                    <summary class="flex cursor-pointer list-none items-center gap-1.5 rounded-md px-2 py-2 text-sm font-medium text-stone-900 hover:bg-stone-100 [&::-webkit-details-marker]:hidden">
+                        <svg aria-hidden="true" viewBox="0 0 20 20" class="h-4 w-4" fill="currentColor">
+                            <path d="M3 5h14v2H3zM3 9h14v2H3zM3 13h14v2H3z"/>
+                        </svg>
+                        "Menu"
+                    </summary>
+                    <nav aria-label="Categories" class="absolute left-0 z-30 mt-2 w-64 rounded-md border border-stone-200 bg-white p-1 shadow-lg">
+                        <ul class="flex flex-col text-sm text-stone-700">
+                            {links("block rounded px-3 py-2.5 hover:bg-stone-100 hover:text-stone-900")}
+                        </ul>
+                    </nav>
+                </details>
+                <nav aria-label="Categories" class="no-scrollbar hidden flex-1 overflow-x-auto sm:block">
                     <ul class="flex gap-4 whitespace-nowrap text-sm text-stone-700">
-                        <Suspense fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                categories.await.unwrap_or_default().into_iter().map(|c| view! {
-                                    <li><a href=format!("/c/{}", c.slug) class="hover:text-stone-900 hover:underline">{c.name}</a></li>
-                                }).collect_view()
-                            })}
-                        </Suspense>
+                        {links("hover:text-stone-900 hover:underline")}
                     </ul>
                 </nav>
                 <SearchBox/>
