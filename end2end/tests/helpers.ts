@@ -18,18 +18,23 @@ export async function openInStockProduct(page: Page, path = "/c/knitwear") {
   await expect(page.getByTestId("stock")).not.toHaveText(/Sold out/);
 }
 
-/** From an open product page: adds it to the cart and checks out to Ana Pérez in Paris with standard shipping,
- * paying by bank transfer. Returns the order number from the order page it lands on. */
-export async function checkOutByBankTransfer(page: Page, email: string): Promise<string> {
-  await page.getByRole("button", { name: "Add to cart" }).click();
-  await page.getByTestId("cart-link").click();
-  await page.getByTestId("checkout-link").click();
+/** Fills checkout's first step (contact and address) for Ana Pérez in Paris. */
+export async function fillContact(page: Page, email: string) {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Full name").fill("Ana Pérez");
   await page.getByLabel("Address", { exact: true }).fill("12 Rue de la Paix");
   await page.getByLabel("Postal code").fill("75002");
   await page.getByLabel("City").fill("Paris");
   await page.getByLabel("Country").selectOption("FR");
+}
+
+/** From an open product page: adds it to the cart and checks out to Ana Pérez in Paris with standard shipping,
+ * paying by bank transfer. Returns the order number from the order page it lands on. */
+export async function checkOutByBankTransfer(page: Page, email: string): Promise<string> {
+  await page.getByRole("button", { name: "Add to cart" }).click();
+  await page.getByTestId("cart-link").click();
+  await page.getByTestId("checkout-link").click();
+  await fillContact(page, email);
   await page.getByRole("button", { name: "Continue to shipping" }).click();
   await expect(page).toHaveURL(/\/checkout\/shipping$/);
   await page.getByLabel(/Standard/).check();

@@ -100,7 +100,9 @@ fn CartLine(line: CartLineView) -> impl IntoView {
     );
     view! {
         <li class="flex gap-4 py-4" data-testid="cart-line" data-sku=line.sku.clone()>
-            <a href=format!("/p/{}", line.product_slug) class="h-24 w-24 flex-none overflow-hidden rounded-md bg-stone-100">
+            // The picture repeats the name's link: one link per product for a keyboard and a screen reader.
+            <a href=format!("/p/{}", line.product_slug) class="h-24 w-24 flex-none overflow-hidden rounded-md bg-stone-100"
+                aria-hidden="true" tabindex="-1">
                 {line.image_url.clone().map(|url| view! { <img src=url alt="" width="96" height="96" loading="lazy" class="h-full w-full object-cover"/> })}
             </a>
             <div class="flex flex-1 flex-col gap-2 sm:flex-row sm:justify-between">

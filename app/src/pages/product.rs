@@ -102,7 +102,9 @@ fn Gallery(images: Vec<Image>) -> impl IntoView {
     let thumbs = images.clone();
     view! {
         <div>
-            <div class="no-scrollbar flex aspect-square snap-x snap-mandatory overflow-x-auto rounded-xl bg-stone-100" data-testid="gallery">
+            // Focusable, so a keyboard can scroll it too.
+            <div class="no-scrollbar flex aspect-square snap-x snap-mandatory overflow-x-auto rounded-xl bg-stone-100" data-testid="gallery"
+                tabindex="0" role="region" aria-label="Image gallery">
                 {images.into_iter().enumerate().map(|(i, img)| view! {
                     <img id=format!("image-{}", i + 1) src=img.url alt=img.alt
                         sizes=img.srcset.as_ref().map(|_| "(min-width: 768px) 50vw, 100vw") srcset=img.srcset width=img.width height=img.height
