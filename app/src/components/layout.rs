@@ -79,16 +79,17 @@ fn CartCount() -> impl IntoView {
             }
         })
     };
-    Effect::new(move |_| {
+    let follow = move || {
         if let Some(snapshot) = read_snapshot() {
             shown.set(Some(snapshot.item_count));
         }
+    };
+    Effect::new(move |_| {
+        follow();
         refresh();
         let storage = window_event_listener(leptos::ev::storage, move |event| {
             if event.key().as_deref() == Some(SNAPSHOT_KEY) {
-                if let Some(snapshot) = read_snapshot() {
-                    shown.set(Some(snapshot.item_count));
-                }
+                follow();
             }
         });
         let pageshow = window_event_listener(leptos::ev::pageshow, move |event| {

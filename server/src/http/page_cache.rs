@@ -633,6 +633,15 @@ mod tests {
         cache
     }
 
+    /// A cache of a megabyte that keeps pages a minute, hearing of changes.
+    fn listening_cache() -> PageCache {
+        listening(PageCache::new(
+            Duration::from_secs(60),
+            1 << 20,
+            Duration::from_secs(5),
+        ))
+    }
+
     fn key(path: &str) -> Key {
         Key {
             encoding: Encoding::Identity,
@@ -685,11 +694,7 @@ mod tests {
 
     #[test]
     fn eviction_drops_what_it_covers_and_keeps_the_rest() {
-        let cache = listening(PageCache::new(
-            Duration::from_secs(60),
-            1 << 20,
-            Duration::from_secs(5),
-        ));
+        let cache = listening_cache();
         for path in [
             "/p/coat",
             "/p/coat?variant=C-M",
@@ -715,11 +720,7 @@ mod tests {
     /// A page whose render began before a change it shows, and ended after the change's eviction, is not kept.
     #[test]
     fn a_render_overtaken_by_an_eviction_is_not_stored() {
-        let cache = listening(PageCache::new(
-            Duration::from_secs(60),
-            1 << 20,
-            Duration::from_secs(5),
-        ));
+        let cache = listening_cache();
         let before = cache.generation();
         cache.evict(Scope::Product("coat".into()));
         cache.store(key("/p/coat"), entry(10), before);
