@@ -37,6 +37,12 @@ use pages::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     request::csp::set_for_page();
+    // Client-side navigation between catalog pages (a module: it runs once the page is parsed).
+    #[cfg(feature = "ssr")]
+    let navigation = Some(request::assets::NAVIGATION.path.as_str());
+    #[cfg(not(feature = "ssr"))]
+    let navigation = None::<&str>;
+    let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -47,6 +53,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options islands=true/>
+                {navigation.map(|src| view! { <script type="module" src=src nonce=nonce></script> })}
                 <MetaTags/>
             </head>
             <body class="min-h-screen bg-stone-50 text-stone-900 antialiased">

@@ -3,6 +3,7 @@
 //! redirect plain form posts, and to set the page's Content-Security-Policy. Services never touch the response:
 //! they take plain inputs and return plain results, and this layer turns those into headers.
 
+pub mod assets;
 pub mod context;
 pub mod cookies;
 pub mod csp;

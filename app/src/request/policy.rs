@@ -85,6 +85,7 @@ const RULES: &[(Path, RoutePolicy)] = &[
     (Path::Under("/healthz"), STATIC),
     (Path::Under("/readyz"), STATIC),
     (Path::Under("/pkg/"), STATIC),
+    (Path::Under("/static/"), STATIC),
     (Path::Under("/media/"), STATIC),
     (Path::Under("/favicon"), STATIC),
     (Path::Under("/webhooks/"), WEBHOOK),

@@ -1,7 +1,9 @@
 //! Static files. `/pkg` holds the build's JS, wasm and CSS under content-hashed names (cargo-leptos `hash-files`),
-//! so they are cached for a year as immutable; a CDN can keep them too. `/media` holds product images.
+//! so they are cached for a year as immutable; a CDN can keep them too. `/static` holds the scripts the app
+//! sends as written (client-side navigation), also under content-hashed names. `/media` holds product images.
 
 use axum::http::{header, HeaderValue};
+use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use std::path::{Path, PathBuf};
@@ -14,6 +16,18 @@ pub const MEDIA: &str = "public, max-age=86400, stale-while-revalidate=604800";
 pub fn routes(options: &LeptosOptions, media_dir: &Path) -> Router<super::SiteState> {
     let pkg = PathBuf::from(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     Router::new()
+        .route(
+            &app::request::assets::NAVIGATION.path,
+            get(|| async {
+                (
+                    [
+                        (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                        (header::CACHE_CONTROL, IMMUTABLE),
+                    ],
+                    app::request::assets::NAVIGATION.body.as_str(),
+                )
+            }),
+        )
         .nest_service(
             "/pkg",
             Router::new()

@@ -1,0 +1,73 @@
+//! Scripts the server sends as they are written, outside the wasm bundle: the client-side navigation
+//! (`app/js/navigation.js`). Each is served without its comment lines and indentation (a shopper's first load
+//! has a byte budget) under a name carrying a hash of that content, so it is cached for a year as immutable and
+//! a new release can never meet an old copy.
+
+use std::sync::LazyLock;
+
+const NAVIGATION_SOURCE: &str = include_str!("../../js/navigation.js");
+
+pub struct Script {
+    pub path: String,
+    pub body: String,
+}
+
+pub static NAVIGATION: LazyLock<Script> = LazyLock::new(|| script("navigation", NAVIGATION_SOURCE));
+
+fn script(name: &str, source: &str) -> Script {
+    let body = strip_comment_lines(source);
+    Script {
+        path: format!("/static/{name}.{:016x}.js", fnv1a(body.as_bytes())),
+        body,
+    }
+}
+
+/// Drops whole-line comments (`// …` and `/** … */` blocks) and leading indentation. Our scripts keep comments
+/// on lines of their own and no multi-line strings, so what is left is the same program.
+fn strip_comment_lines(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut in_block = false;
+    for line in source.lines().map(str::trim_start) {
+        if in_block {
+            in_block = !line.contains("*/");
+            continue;
+        }
+        if line.starts_with("/*") {
+            in_block = !line.contains("*/");
+            continue;
+        }
+        if line.is_empty() || line.starts_with("//") {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// FNV-1a (64 bits): a stable content hash for a file name, not a security measure.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
+        (hash ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_path_names_the_content() {
+        assert!(NAVIGATION.path.starts_with("/static/navigation."));
+        assert_ne!(script("a", "a();").path, script("a", "b();").path);
+    }
+
+    #[test]
+    fn comment_lines_go_and_code_stays() {
+        let source = "// a comment\nconst a = 1; // stays\n/**\n * doc\n */\n  if (a) {\n    f(\"//\");\n  }\n/* one */\n";
+        assert_eq!(
+            strip_comment_lines(source),
+            "const a = 1; // stays\nif (a) {\nf(\"//\");\n}\n"
+        );
+    }
+}
