@@ -21,7 +21,8 @@ use axum::Router;
 use backend::AppState;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::LazyLock;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -56,6 +57,12 @@ fn site_origins(
     (public_url, origins)
 }
 
+/// The app's routes, worked out once per process. Working them out runs the app with resource loading suppressed
+/// process-wide (leptos_router's `RouteList::generate` sets a global flag), and a render whose resource first
+/// polls meanwhile waits forever (leptos-rs/leptos#4773): a process that builds several routers (the integration
+/// tests, each with its own app) must not build one while another serves.
+static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+
 /// What the router's handlers can ask for: the backend's state, and the Leptos site options.
 #[derive(Clone, FromRef)]
 pub struct SiteState {
@@ -76,7 +83,7 @@ pub async fn router_with_tasks(
     config: &Config,
 ) -> (Router, Vec<tokio::task::JoinHandle<()>>) {
     let mut tasks = Vec::new();
-    let routes = generate_route_list(App);
+    let routes = ROUTES.clone();
     let (public_url, origins) = site_origins(config, &leptos_options);
     let site = SiteState {
         app: state.clone(),
