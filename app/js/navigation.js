@@ -7,12 +7,21 @@
 // Links are fetched ahead on hover or touch; a bar shows while a page loads; focus moves to the new page's
 // heading; back and forward restore the page and its scroll position. Anything else (cart, checkout, account,
 // admin, other sites, downloads, modified clicks) is a normal page load, as it is without JavaScript.
+// Cart forms (add, quantity, remove) are handed to cart.js, imported when a cart form is first about to be used.
 //
 // Served from `/static/navigation.<content hash>.js` (see app/src/request/assets.rs), loaded by the page shell.
 
 const SWAPPABLE = /^\/(?:c\/|p\/|collections\/|search$|$)/;
 const PREFETCH_FRESH_MS = 30_000;
 const KEPT_PAGES = 24;
+const CART_FORM = 'form[action^="/api/cart/"]';
+
+let cart;
+const cartScript = () =>
+  (cart ||= import("__CART_SCRIPT__").catch((e) => {
+    cart = null;
+    throw e;
+  }));
 
 /** url -> { at, page: Promise<{ url, html }> } */
 const pages = new Map();
@@ -129,7 +138,14 @@ addEventListener("click", (ev) => {
 
 addEventListener("submit", (ev) => {
   const form = ev.target;
-  if (ev.defaultPrevented || form.method !== "get" || form.target) return;
+  if (ev.defaultPrevented || form.target) return;
+  if (form.method === "post" && form.matches(CART_FORM)) {
+    ev.preventDefault();
+    // If the script cannot be had, the form posts as it does without JavaScript.
+    cartScript().then((m) => m.submit(form, ev.submitter), () => form.submit());
+    return;
+  }
+  if (form.method !== "get") return;
   const url = new URL(form.action);
   if (!swappable(url)) return;
   url.search = new URLSearchParams(new FormData(form, ev.submitter)).toString();
@@ -153,10 +169,13 @@ addEventListener("popstate", (ev) => {
 history.replaceState({ ...history.state, bazaar: true, scroll: history.state?.scroll ?? scrollY }, "");
 
 function prefetch(ev) {
-  const a = ev.target instanceof Element && ev.target.closest("a[href]");
+  if (!(ev.target instanceof Element)) return;
+  if (ev.target.closest(CART_FORM)) cartScript().catch(() => {});
+  const a = ev.target.closest("a[href]");
   if (!a || a.target) return;
   const url = new URL(a.href);
   if (swappable(url) && !samePage(url)) load(url.href.split("#")[0]).catch(() => {});
 }
 addEventListener("pointerover", prefetch, { passive: true });
 addEventListener("touchstart", prefetch, { passive: true });
+addEventListener("focusin", prefetch);

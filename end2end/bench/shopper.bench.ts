@@ -1,6 +1,6 @@
 import { test, expect, Page } from "@playwright/test";
 import { appendFileSync } from "node:fs";
-import { hydrated } from "../tests/helpers";
+import { cartCount, hydrated, miniCart, openInStockProduct } from "../tests/helpers";
 
 // Each figure is appended to $BENCH_OUT as key=value; scripts/bench-shopper prints them.
 function report(key: string, value: number) {
@@ -45,4 +45,44 @@ test("category to product by client-side navigation: click to painted", async ({
   report("nav_click_to_paint_p50_ms", median(clicks));
   report("nav_click_to_paint_max_ms", Math.max(...clicks));
   report("nav_back_to_paint_p50_ms", median(backs));
+});
+
+test("add to cart in place: click to the header's count painted", async ({ page }) => {
+  const rounds = 20;
+  await openInStockProduct(page);
+  await hydrated(page);
+  await cartCount(page);
+  // From the click's timestamp to the frame after the count's text changed (the optimistic update, before the
+  // server answers). Each round adds one and removes it again in the mini-cart, so stock never runs out.
+  await page.evaluate(() => {
+    const w = window as unknown as { cartTimes: number[] };
+    w.cartTimes = [];
+    let start = 0;
+    addEventListener(
+      "click",
+      (ev) => {
+        if ((ev.target as Element).closest?.('form[action="/api/cart/add"] button')) start = ev.timeStamp;
+      },
+      true,
+    );
+    new MutationObserver(() => {
+      if (!start) return;
+      const from = start;
+      start = 0;
+      requestAnimationFrame(() => requestAnimationFrame(() => w.cartTimes.push(performance.now() - from)));
+    }).observe(document.querySelector('[data-testid="cart-link"]')!, { subtree: true, childList: true, characterData: true });
+  });
+  const times = () => page.evaluate(() => (window as unknown as { cartTimes: number[] }).cartTimes);
+  for (let i = 0; i < rounds; i++) {
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await expect(miniCart(page).getByTestId("mini-cart-status")).toContainText(/^Added /);
+    await expect.poll(async () => (await times()).length).toBe(i + 1);
+    await miniCart(page).getByRole("button", { name: /Remove/ }).click();
+    await expect(miniCart(page).getByTestId("empty-cart")).toBeVisible();
+    await page.keyboard.press("Escape");
+    await expect(miniCart(page)).toBeHidden();
+  }
+  const all = await times();
+  report("cart_click_to_count_p50_ms", median(all));
+  report("cart_click_to_count_max_ms", Math.max(...all));
 });

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { checkOutByBankTransfer, openInStockProduct } from "./helpers";
+import { addToCart, checkOutByBankTransfer, openInStockProduct } from "./helpers";
 
 // An account from sign-up to sign-out: its order history holds what was bought while signed in, a wrong
 // password gets the one generic message, and signing in again brings the history back.
@@ -57,14 +57,14 @@ test("the guest cart merges into the account's cart on sign-in", async ({ page }
 
   await openInStockProduct(page);
   const product = page.url();
-  await page.getByRole("button", { name: "Add to cart" }).click();
+  await addToCart(page);
   await expect(page.getByTestId("cart-count")).toHaveText("1");
 
   await page.goto("/account");
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await page.goto(product);
   await expect(page.getByTestId("cart-count")).toHaveText("0");
-  await page.getByRole("button", { name: "Add to cart" }).click();
+  await addToCart(page);
   await expect(page.getByTestId("cart-count")).toHaveText("1");
 
   await page.goto("/account/sign-in");
@@ -98,7 +98,7 @@ test("a saved address starts the checkout", async ({ page }) => {
   await expect(page.getByTestId("saved-address")).toContainText("Default");
 
   await openInStockProduct(page);
-  await page.getByRole("button", { name: "Add to cart" }).click();
+  await addToCart(page);
   await page.goto("/checkout");
   await expect(page.getByLabel("Email")).toHaveValue(email);
   await expect(page.getByLabel("Full name")).toHaveValue("Grace Hopper");

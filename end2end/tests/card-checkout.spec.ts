@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { admin, hydrated, openInStockProduct, signedInAdmin } from "./helpers";
+import { addToCart, admin, hydrated, openInStockProduct, signedInAdmin } from "./helpers";
 
 // Card payments through the provider's own fields, served by localstripe (scripts/test starts it): the card
 // number goes from the browser to the provider, and Bazaar receives a one-time token.
@@ -7,8 +7,7 @@ import { admin, hydrated, openInStockProduct, signedInAdmin } from "./helpers";
 async function toReview(page: Page): Promise<string> {
   await openInStockProduct(page);
   await hydrated(page);
-  await page.getByRole("button", { name: "Add to cart" }).click();
-  await expect(page.getByText("Added to your cart.")).toBeVisible();
+  await addToCart(page);
   await page.goto("/cart");
   await page.getByTestId("checkout-link").click();
   await page.getByLabel("Email").fill("card@example.com");
@@ -103,8 +102,7 @@ test("card fields report what is missing before anything is sent", async ({ page
 test("the address form checks each field as it is typed", async ({ page }) => {
   await openInStockProduct(page);
   await hydrated(page);
-  await page.getByRole("button", { name: "Add to cart" }).click();
-  await expect(page.getByText("Added to your cart.")).toBeVisible();
+  await addToCart(page);
   await page.goto("/checkout");
   await hydrated(page);
 

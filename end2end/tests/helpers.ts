@@ -18,6 +18,18 @@ export async function openInStockProduct(page: Page, path = "/c/knitwear") {
   await expect(page.getByTestId("stock")).not.toHaveText(/Sold out/);
 }
 
+/** The mini-cart that opens after an add with JavaScript. */
+export const miniCart = (page: Page) => page.getByRole("dialog", { name: "Your cart" });
+
+/** On an open product page: adds the chosen variant to the cart in place, waits until the shop has taken it (the
+ * mini-cart opens and says so), and closes the mini-cart with Escape. */
+export async function addToCart(page: Page) {
+  await page.getByRole("button", { name: "Add to cart" }).click();
+  await expect(miniCart(page).getByTestId("mini-cart-status")).toContainText(/^Added .+ to your cart\.$/);
+  await page.keyboard.press("Escape");
+  await expect(miniCart(page)).toBeHidden();
+}
+
 /** Fills checkout's first step (contact and address) for Ana Pérez in Paris. */
 export async function fillContact(page: Page, email: string) {
   await page.getByLabel("Email").fill(email);
@@ -31,7 +43,7 @@ export async function fillContact(page: Page, email: string) {
 /** From an open product page: adds it to the cart and checks out to Ana Pérez in Paris with standard shipping,
  * paying by bank transfer. Returns the order number from the order page it lands on. */
 export async function checkOutByBankTransfer(page: Page, email: string): Promise<string> {
-  await page.getByRole("button", { name: "Add to cart" }).click();
+  await addToCart(page);
   await page.getByTestId("cart-link").click();
   await page.getByTestId("checkout-link").click();
   await fillContact(page, email);

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { hydrated, cartCount } from "./helpers";
+import { hydrated, cartCount, miniCart } from "./helpers";
 
 // The shopper's journey with JavaScript: home → category → sort → next page → product → variant → add to cart →
 // header count → cart page → change quantity → remove.
@@ -53,10 +53,15 @@ test("browse, choose a variant, add to cart, change quantity, remove", async ({ 
     }
   }
   const before = await cartCount(page);
+  const productUrl = page.url();
   await page.getByLabel("Quantity").fill("2");
   await page.getByRole("button", { name: "Add to cart" }).click();
-  await expect(page.getByText("Added to your cart.")).toBeVisible();
+  // In place: the page stays, the count moves, and the mini-cart shows the line.
+  await expect(miniCart(page).getByTestId("mini-cart-status")).toContainText(/^Added .+ to your cart\.$/);
   await expect(page.getByTestId("cart-count")).toHaveText(String(before + 2));
+  await expect(miniCart(page).getByTestId("line-quantity")).toHaveValue("2");
+  expect(page.url()).toBe(productUrl);
+  await page.keyboard.press("Escape");
 
   await page.getByTestId("cart-link").click();
   await expect(page).toHaveURL(/\/cart$/);
@@ -73,6 +78,7 @@ test("browse, choose a variant, add to cart, change quantity, remove", async ({ 
   await line.getByRole("button", { name: /Remove/ }).click();
   await expect(page.getByTestId("empty-cart")).toBeVisible();
   await expect(page.getByTestId("cart-count")).toHaveText("0");
+  await expect(page.getByRole("status").filter({ hasText: /^Removed / })).toBeAttached();
 });
 
 test("asking for more than is in stock says how many are left", async ({ page }) => {
@@ -82,9 +88,13 @@ test("asking for more than is in stock says how many are left", async ({ page })
   await hydrated(page);
   await expect(page.getByRole("button", { name: "Add to cart" })).toBeVisible();
   await page.getByLabel("Quantity").evaluate((el: HTMLInputElement) => el.removeAttribute("max"));
+  const before = await cartCount(page);
   await page.getByLabel("Quantity").fill("99");
   await page.getByRole("button", { name: "Add to cart" }).click();
   await expect(page.getByRole("alert").filter({ hasText: /Only \d+ left|at most 99/ })).toBeVisible();
+  // The count went up at once and back down when the shop refused; no mini-cart.
+  await expect(page.getByTestId("cart-count")).toHaveText(String(before));
+  await expect(miniCart(page)).toBeHidden();
 });
 
 test("unknown pages answer 404 with a helpful page", async ({ page }) => {

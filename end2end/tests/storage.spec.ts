@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { hydrated, cartCount } from "./helpers";
+import { addToCart, hydrated, cartCount } from "./helpers";
 
 async function addFirstInStock(page: import("@playwright/test").Page, category: string) {
   await page.goto(`/c/${category}?sort=price`);
@@ -10,8 +10,7 @@ async function addFirstInStock(page: import("@playwright/test").Page, category: 
     await page.getByTestId("product-card").nth(i).click();
     await hydrated(page);
     if (await page.getByRole("button", { name: "Add to cart" }).isVisible()) {
-      await page.getByRole("button", { name: "Add to cart" }).click();
-      await expect(page.getByText("Added to your cart.")).toBeVisible();
+      await addToCart(page);
       return;
     }
   }

@@ -58,30 +58,34 @@ fn CartContents(view: CartView) -> impl IntoView {
 
     if view.is_empty() {
         return view! {
-            <div class="mt-8 rounded-lg border border-dashed border-stone-300 p-10 text-center" data-testid="empty-cart">
+            <div class="mt-8 rounded-lg border border-dashed border-stone-300 p-10 text-center" data-testid="empty-cart" data-cart-contents="">
                 <p class="text-stone-700">"Your cart is empty."</p>
                 <a href="/" class="mt-4 inline-block rounded-md bg-stone-900 px-4 py-2 text-white hover:bg-stone-700">"Continue shopping"</a>
             </div>
         }
         .into_any();
     }
+    // `data-cart-contents`: what the cart script (app/js/cart.js) refreshes in place on this page, and shows in
+    // its mini-cart on others. Lines are laid out by the width they get (a container query), not the screen's.
     view! {
-        <FormError error/>
-        <ul class="mt-4 divide-y divide-stone-200 border-y border-stone-200" role="list" data-testid="cart-lines">
-            {view.lines.into_iter().map(|line| view! { <CartLine line/> }).collect_view()}
-        </ul>
-        <div class="mt-6 flex flex-col items-end gap-1">
-            <p class="text-lg">
-                <span class="text-stone-700">"Subtotal: "</span>
-                <span class="font-semibold text-stone-900" data-testid="subtotal">{view.subtotal.to_string()}</span>
-            </p>
-            <p class="text-sm text-stone-500">
-                {format!("{} item{}", view.item_count, if view.item_count == 1 { "" } else { "s" })}
-                " · shipping and taxes are calculated at checkout"
-            </p>
-            <a href="/checkout" class="mt-3 rounded-md bg-stone-900 px-6 py-3 font-medium text-white hover:bg-stone-700" data-testid="checkout-link">
-                "Check out"
-            </a>
+        <div class="@container" data-cart-contents="">
+            <FormError error/>
+            <ul class="mt-4 divide-y divide-stone-200 border-y border-stone-200" role="list" data-testid="cart-lines">
+                {view.lines.into_iter().map(|line| view! { <CartLine line/> }).collect_view()}
+            </ul>
+            <div class="mt-6 flex flex-col items-end gap-1">
+                <p class="text-lg">
+                    <span class="text-stone-700">"Subtotal: "</span>
+                    <span class="font-semibold text-stone-900" data-testid="subtotal">{view.subtotal.to_string()}</span>
+                </p>
+                <p class="text-sm text-stone-500">
+                    {format!("{} item{}", view.item_count, if view.item_count == 1 { "" } else { "s" })}
+                    " · shipping and taxes are calculated at checkout"
+                </p>
+                <a href="/checkout" class="mt-3 rounded-md bg-stone-900 px-6 py-3 font-medium text-white hover:bg-stone-700" data-testid="checkout-link">
+                    "Check out"
+                </a>
+            </div>
         </div>
     }
     .into_any()
@@ -105,7 +109,7 @@ fn CartLine(line: CartLineView) -> impl IntoView {
                 aria-hidden="true" tabindex="-1">
                 {line.image_url.clone().map(|url| view! { <img src=url alt="" width="96" height="96" loading="lazy" class="h-full w-full object-cover"/> })}
             </a>
-            <div class="flex flex-1 flex-col gap-2 sm:flex-row sm:justify-between">
+            <div class="flex flex-1 flex-col gap-2 @lg:flex-row @lg:justify-between">
                 <div>
                     <a href=format!("/p/{}", line.product_slug) class="font-medium text-stone-900 hover:underline">{line.product_name.clone()}</a>
                     <p class="text-sm text-stone-600">{line.variant_label.clone()}</p>

@@ -1,18 +1,33 @@
 //! Scripts the server sends as they are written, outside the wasm bundle: the client-side navigation
-//! (`app/js/navigation.js`). Each is served without its comment lines and indentation (a shopper's first load
+//! (`app/js/navigation.js`, loaded by every page) and the cart in place (`app/js/cart.js`, which navigation.js
+//! imports on a cart form's first use, so it is not part of the first load). Each is served without its comment lines and indentation (a shopper's first load
 //! has a byte budget) under a name carrying a hash of that content, so it is cached for a year as immutable and
 //! a new release can never meet an old copy.
 
 use std::sync::LazyLock;
 
 const NAVIGATION_SOURCE: &str = include_str!("../../js/navigation.js");
+const CART_SOURCE: &str = include_str!("../../js/cart.js");
+/// Where navigation.js names the cart script; replaced by its hashed path, so a new cart script renames both.
+const CART_PLACEHOLDER: &str = "__CART_SCRIPT__";
 
 pub struct Script {
     pub path: String,
     pub body: String,
 }
 
-pub static NAVIGATION: LazyLock<Script> = LazyLock::new(|| script("navigation", NAVIGATION_SOURCE));
+pub static CART: LazyLock<Script> = LazyLock::new(|| script("cart", CART_SOURCE));
+pub static NAVIGATION: LazyLock<Script> = LazyLock::new(|| {
+    script(
+        "navigation",
+        &NAVIGATION_SOURCE.replace(CART_PLACEHOLDER, &CART.path),
+    )
+});
+
+/// Every script served under `/static`.
+pub fn all() -> [&'static Script; 2] {
+    [&NAVIGATION, &CART]
+}
 
 fn script(name: &str, source: &str) -> Script {
     let body = strip_comment_lines(source);
@@ -60,6 +75,12 @@ mod tests {
     fn the_path_names_the_content() {
         assert!(NAVIGATION.path.starts_with("/static/navigation."));
         assert_ne!(script("a", "a();").path, script("a", "b();").path);
+    }
+
+    #[test]
+    fn navigation_names_the_cart_script_it_imports() {
+        assert!(NAVIGATION.body.contains(&format!("\"{}\"", CART.path)));
+        assert!(!NAVIGATION.body.contains(CART_PLACEHOLDER));
     }
 
     #[test]

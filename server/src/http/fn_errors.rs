@@ -2,6 +2,9 @@
 //! `AppError` whose `status()` says what it really is (400 bad input, 404, 409 out of stock, …). This middleware
 //! reads the error body (small JSON) and sets that status, so only real internal errors are 5xx.
 //! It also turns a panic into the same generic `Internal` answer, never a stack trace.
+//!
+//! Each such answer also says what the error says to a shopper, in `Bazaar-Message` (percent-encoded UTF-8): the
+//! cart script (app/js/cart.js) shows it without knowing the error type, and the text is written in one place.
 
 use app::error::AppError;
 use axum::body::Body;
@@ -30,6 +33,7 @@ pub async fn status_from_app_error(req: Request, next: Next) -> Response {
     let mut response = Response::from_parts(parts, Body::from(bytes.clone()));
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         set_error_status(&mut response, &error);
+        set_message(&mut response, &error);
     }
     response
 }
@@ -53,7 +57,18 @@ pub fn error_response(error: &AppError) -> Response {
         HeaderValue::from_static("application/json"),
     );
     set_error_status(&mut response, error);
+    set_message(&mut response, error);
     response
+}
+
+pub const MESSAGE_HEADER: &str = "bazaar-message";
+
+fn set_message(response: &mut Response, error: &AppError) {
+    let text = error.to_string();
+    let encoded = percent_encoding::utf8_percent_encode(&text, percent_encoding::NON_ALPHANUMERIC);
+    if let Ok(value) = HeaderValue::from_str(&encoded.to_string()) {
+        response.headers_mut().insert(MESSAGE_HEADER, value);
+    }
 }
 
 pub(crate) fn internal_response() -> Response {

@@ -1,6 +1,6 @@
 //! Static files. `/pkg` holds the build's JS, wasm and CSS under content-hashed names (cargo-leptos `hash-files`),
 //! so they are cached for a year as immutable; a CDN can keep them too. `/static` holds the scripts the app
-//! sends as written (client-side navigation), also under content-hashed names. `/media` holds product images.
+//! sends as written (client-side navigation, the cart in place), also under content-hashed names. `/media` holds product images.
 
 use axum::http::{header, HeaderValue};
 use axum::routing::get;
@@ -15,19 +15,23 @@ pub const MEDIA: &str = "public, max-age=86400, stale-while-revalidate=604800";
 
 pub fn routes(options: &LeptosOptions, media_dir: &Path) -> Router<super::SiteState> {
     let pkg = PathBuf::from(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
-    Router::new()
-        .route(
-            &app::request::assets::NAVIGATION.path,
-            get(|| async {
-                (
-                    [
-                        (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-                        (header::CACHE_CONTROL, IMMUTABLE),
-                    ],
-                    app::request::assets::NAVIGATION.body.as_str(),
-                )
-            }),
-        )
+    let scripts = app::request::assets::all()
+        .into_iter()
+        .fold(Router::new(), |router, script| {
+            router.route(
+                &script.path,
+                get(move || async move {
+                    (
+                        [
+                            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                            (header::CACHE_CONTROL, IMMUTABLE),
+                        ],
+                        script.body.as_str(),
+                    )
+                }),
+            )
+        });
+    scripts
         .nest_service(
             "/pkg",
             Router::new()

@@ -102,6 +102,11 @@ async fn stock_and_the_quantity_cap_are_enforced_with_clear_errors(pool: PgPool)
         .call("cart/add", &[("sku", &sku), ("quantity", "2")])
         .await;
     assert_eq!(response.status(), 409);
+    // What the shopper reads, for the cart script: the error's own text, percent-encoded.
+    assert_eq!(
+        message_header(&response).as_deref(),
+        Some("Only 1 left: please choose 1 or fewer.")
+    );
     assert_eq!(
         response.json::<AppError>().await.unwrap(),
         AppError::OutOfStock {
@@ -129,6 +134,7 @@ async fn stock_and_the_quantity_cap_are_enforced_with_clear_errors(pool: PgPool)
         .call("cart/add", &[("sku", &sku), ("quantity", "1")])
         .await;
     assert_eq!(response.status(), 400);
+    assert!(message_header(&response).is_some_and(|m| m.contains("at most 99")));
     assert!(response.text().await.unwrap().contains("at most 99"));
 
     app.set_stock(&sku, 0).await;
@@ -322,4 +328,13 @@ async fn concurrent_adds_never_exceed_stock(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(quantity, 5);
+}
+
+/// The `Bazaar-Message` header, decoded.
+fn message_header(response: &reqwest::Response) -> Option<String> {
+    let raw = response.headers().get("bazaar-message")?.to_str().ok()?;
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .ok()
+        .map(|m| m.into_owned())
 }
