@@ -102,6 +102,7 @@ async function navigate(href, { push, scroll = 0, start = performance.now(), kee
   main.replaceWith(document.adoptNode(next));
   bar.className = "";
   wakeIslands(next);
+  followStock();
 
   const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
   if (push && target) target.scrollIntoView();
@@ -179,3 +180,44 @@ function prefetch(ev) {
 addEventListener("pointerover", prefetch, { passive: true });
 addEventListener("touchstart", prefetch, { passive: true });
 addEventListener("focusin", prefetch);
+
+// Live stock: on a product page, the stock line, the button and the sold-out marks of the options follow the
+// server's events (server/src/http/live_stock.rs). A refused stream (the server's cap, live stock off) leaves the
+// page as it was rendered and is asked for again later, less often each time.
+let stock;
+let stockWait = 30_000;
+function followStock() {
+  stock?.close();
+  stock = null;
+  const buy = document.querySelector("[data-live-stock]");
+  if (!buy || !window.EventSource) return;
+  const source = (stock = new EventSource(buy.dataset.liveStock));
+  source.addEventListener("stock", (ev) => {
+    stockWait = 30_000;
+    const variants = new Map(JSON.parse(ev.data).map((v) => [v.sku, v]));
+    const shown = variants.get(buy.querySelector("input[name=sku]")?.value);
+    const line = buy.querySelector("[data-testid=stock] [data-state]");
+    const button = buy.querySelector("[data-add-label]");
+    if (shown && line) {
+      line.dataset.state = shown.state;
+      line.textContent = shown.message;
+    }
+    if (shown && button) {
+      button.disabled = shown.state === "sold_out";
+      button.textContent = button.disabled ? shown.message : button.dataset.addLabel;
+    }
+    for (const a of buy.querySelectorAll("[data-testid=variant-option]")) {
+      const v = variants.get(new URL(a.href).searchParams.get("variant"));
+      if (v) a.toggleAttribute("data-sold-out", v.state === "sold_out");
+    }
+  });
+  source.onerror = () => {
+    if (source.readyState !== EventSource.CLOSED || stock !== source) return;
+    setTimeout(() => stock === source && followStock(), stockWait * (0.5 + Math.random()));
+    stockWait = Math.min(stockWait * 2, 600_000);
+  };
+}
+followStock();
+// A page kept in the back/forward cache lets go of its stream, and follows again when it is shown.
+addEventListener("pagehide", () => stock?.close());
+addEventListener("pageshow", (ev) => ev.persisted && followStock());

@@ -1,9 +1,10 @@
-//! Catalog reads for the storefront pages. All of them go to the read pool.
+//! Catalog reads for the storefront pages. All of them go to the read pool, except live stock (the primary).
 
 use super::db::catalog::{self as db, CardRow};
 use super::AppState;
 use crate::domain::catalog::{
-    CategoryLink, CollectionView, HomeView, Image, ProductCard, ProductDetail, VariantView,
+    CategoryLink, CollectionView, HomeView, Image, ProductCard, ProductDetail, StockShown,
+    VariantView,
 };
 use crate::domain::money::{Currency, Money};
 use crate::domain::slug::Slug;
@@ -67,6 +68,27 @@ pub async fn top_categories(state: &AppState) -> Result<Vec<CategoryLink>, AppEr
             name: c.name,
         })
         .collect())
+}
+
+/// These products' stock as their pages show it, for live updates: each product's variants, by slug (unknown and
+/// unpublished products are missing). Read from the primary: it follows the primary's change notifications, which
+/// a standby may not have applied yet.
+pub async fn stock_shown(
+    state: &AppState,
+    slugs: &[String],
+) -> Result<Vec<(String, Vec<StockShown>)>, AppError> {
+    let rows = db::stock_by_slugs(&state.pool, slugs)
+        .await
+        .or_internal("loading stock")?;
+    let mut products: Vec<(String, Vec<StockShown>)> = Vec::new();
+    for (slug, sku, available) in rows {
+        let shown = StockShown::new(sku, u32::try_from(available).unwrap_or(0));
+        match products.last_mut() {
+            Some((last, variants)) if *last == slug => variants.push(shown),
+            _ => products.push((slug, vec![shown])),
+        }
+    }
+    Ok(products)
 }
 
 #[tracing::instrument(skip_all, fields(slug = %slug.as_str()))]

@@ -158,14 +158,19 @@ pub async fn serve(config: Config) -> Result<(), BoxError> {
         tracing::info!("background jobs run in separate `server worker` processes");
         None
     };
-    let router = http::router(state, options, &config).await;
+    let (router, live_stock) = http::router(state, options, &config).await;
+    // Long-lived streams would hold the drain open: they end when it starts (browsers reconnect elsewhere).
+    let draining = async move {
+        shutdown_signal().await;
+        live_stock.drain();
+    };
     let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     match &config.tls {
         None => {
             let listener = tokio::net::TcpListener::bind(addr).await?;
             tracing::info!(addr = %listener.local_addr()?, "listening (HTTP)");
             axum::serve(listener, service)
-                .with_graceful_shutdown(shutdown_signal())
+                .with_graceful_shutdown(draining)
                 .await?;
         }
         Some(tls) => {
@@ -179,11 +184,11 @@ pub async fn serve(config: Config) -> Result<(), BoxError> {
                     )
                 })?;
             let handle = axum_server::Handle::new();
-            let draining = handle.clone();
+            let server = handle.clone();
             tokio::spawn(async move {
-                shutdown_signal().await;
+                draining.await;
                 // As axum::serve does: stop accepting, let requests in flight finish.
-                draining.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
+                server.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
             });
             tracing::info!(%addr, "listening (HTTPS)");
             axum_server::bind_rustls(addr, rustls)

@@ -9,6 +9,10 @@ use crate::domain::quantity::Quantity;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+/// Where a product page's live stock comes from: `/events/stock/<slug>`, server-sent events
+/// (server/src/http/live_stock.rs).
+pub const LIVE_STOCK: &str = "/events/stock/";
+
 #[component]
 pub fn ProductPage() -> impl IntoView {
     let params = use_params_map();
@@ -68,21 +72,24 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
         </nav>
         <div class="mt-4 grid gap-8 md:grid-cols-2">
             <Gallery images=p.images.clone()/>
-            <div id="buy" class="scroll-mt-4">
+            // `data-live-stock`: the product's stock events, which navigation.js follows to keep the stock line,
+            // the button and the sold-out options up to date while the page is open.
+            <div id="buy" class="scroll-mt-4" data-live-stock=format!("{}{}", LIVE_STOCK, p.slug)>
                 <h1 class="text-3xl font-bold tracking-tight text-stone-900">{p.name.clone()}</h1>
                 <p class="mt-3" data-testid="price">
                     {move || selected.get().map(|v| view! { <Price price=v.price compare_at=v.compare_at large=true/> })}
                 </p>
                 <VariantPicker product selected/>
                 <p class="mt-4 text-sm font-medium" data-testid="stock" aria-live="polite">
+                    // The colour follows `data-state`, which live updates change.
                     {move || selected.get().map(|v| {
                         let state = StockState::of(v.available);
-                        let colour = match state {
-                            StockState::InStock => "text-emerald-700",
-                            StockState::Low(_) => "text-amber-700",
-                            StockState::SoldOut => "text-stone-500",
-                        };
-                        view! { <span class=colour>{state.message()}</span> }
+                        view! {
+                            <span data-state=state.key()
+                                class="data-[state=in_stock]:text-emerald-700 data-[state=low]:text-amber-700 data-[state=sold_out]:text-stone-500">
+                                {state.message()}
+                            </span>
+                        }
                     })}
                 </p>
                 <AddToCartForm selected/>
@@ -148,10 +155,10 @@ fn VariantPicker(
                         <legend id=label_id.clone() class="text-sm font-medium text-stone-900">{group.name.clone()}</legend>
                         <div class="mt-2 flex flex-wrap gap-2" role="group" aria-labelledby=label_id>
                             {group.choices.into_iter().map(|choice| {
+                                // Sold out is `data-sold-out`, which live updates change too.
                                 let class = format!(
-                                    "rounded-md border px-3 py-1.5 text-sm {} {}",
+                                    "rounded-md border px-3 py-1.5 text-sm data-sold-out:line-through data-sold-out:opacity-60 {}",
                                     if choice.selected { "border-stone-900 bg-stone-900 text-white" } else { "border-stone-300 text-stone-800 hover:border-stone-500" },
-                                    if choice.available { "" } else { "line-through opacity-60" },
                                 );
                                 // `#buy` keeps the shopper at the price and the button when the page for the
                                 // chosen variant loads.
@@ -159,6 +166,7 @@ fn VariantPicker(
                                     <a href=format!("?variant={}#buy", choice.sku)
                                         class=class
                                         aria-current=choice.selected.then_some("true")
+                                        data-sold-out=(!choice.available).then_some("")
                                         data-testid="variant-option">
                                         {choice.value.clone()}
                                         {(!choice.available).then_some(view! { <span class="sr-only">" (sold out)"</span> })}
@@ -206,7 +214,7 @@ fn AddToCartForm(selected: Memo<Option<crate::domain::catalog::VariantView>>) ->
                     <input id="quantity" name="quantity" type="number" inputmode="numeric" min="1" max=max value="1" required
                         class="mt-1 w-20 rounded-md border border-stone-300 px-2 py-2"/>
                 </div>
-                <button type="submit" disabled=sold_out
+                <button type="submit" disabled=sold_out data-add-label="Add to cart"
                     class="flex-1 rounded-md bg-stone-900 px-6 py-2.5 font-medium text-white hover:bg-stone-700 disabled:cursor-not-allowed disabled:bg-stone-400">
                     {move || if sold_out() { "Sold out" } else { "Add to cart" }}
                 </button>

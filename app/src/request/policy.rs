@@ -62,6 +62,9 @@ const fn policy(lane: Lane, limit: Limit, page: Page, takes_payments: bool) -> R
 }
 
 const STATIC: RoutePolicy = policy(Lane::Exempt, Limit::None, Page::No, false);
+/// Server-sent events: long-lived, so outside admission's in-flight slots (they have their own cap); opening one
+/// counts against the general per-IP limit.
+const EVENTS: RoutePolicy = policy(Lane::Exempt, Limit::General, Page::No, false);
 const WEBHOOK: RoutePolicy = policy(Lane::Checkout, Limit::None, Page::No, false);
 const ORDER_WRITE: RoutePolicy = policy(Lane::Checkout, Limit::Orders, Page::No, false);
 const CHECKOUT_CALL: RoutePolicy = policy(Lane::Checkout, Limit::General, Page::No, false);
@@ -80,6 +83,8 @@ enum Path {
     Under(&'static str),
 }
 
+pub use crate::pages::product::LIVE_STOCK;
+
 /// First match wins; a path that matches nothing is a page that may be personal (accounts, admin, not found).
 const RULES: &[(Path, RoutePolicy)] = &[
     (Path::Under("/healthz"), STATIC),
@@ -89,6 +94,7 @@ const RULES: &[(Path, RoutePolicy)] = &[
     (Path::Under("/media/"), STATIC),
     (Path::Under("/favicon"), STATIC),
     (Path::Under("/webhooks/"), WEBHOOK),
+    (Path::Under(LIVE_STOCK), EVENTS),
     (Path::Is(checkout::PlaceOrder::PATH), ORDER_WRITE),
     (Path::Is(checkout::PayOrder::PATH), ORDER_WRITE),
     (Path::Is(checkout::RequestReturn::PATH), ORDER_WRITE),
@@ -160,6 +166,7 @@ mod tests {
         assert_eq!(of("/webhooks/stripe"), WEBHOOK);
         assert_eq!(of("/pkg/bazaar.wasm"), STATIC);
         assert_eq!(of("/readyz"), STATIC);
+        assert_eq!(of("/events/stock/linen-shirt"), EVENTS);
         assert_eq!(of("/checkout/review"), PAYMENT_PAGE);
         assert_eq!(of("/orders/BZ-1"), PAYMENT_PAGE);
         assert_eq!(of("/cart"), CART_PAGE);

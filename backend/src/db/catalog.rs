@@ -388,6 +388,27 @@ pub async fn variants_of(pool: &PgPool, product_id: i64) -> sqlx::Result<Vec<Var
     .await
 }
 
+/// Each variant's available stock, for these published products: (slug, sku, available), each product's
+/// variants in the page's order. Unknown and unpublished products are missing.
+pub async fn stock_by_slugs(
+    pool: &PgPool,
+    slugs: &[String],
+) -> sqlx::Result<Vec<(String, String, i32)>> {
+    let rows = sqlx::query!(
+        r#"select p.slug, v.sku, v.available as "available!"
+           from product p join variant v on v.product_id = p.product_id
+           where p.slug = any($1) and p.published
+           order by p.slug, v.position, v.variant_id"#,
+        slugs
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.slug, r.sku, r.available))
+        .collect())
+}
+
 pub async fn option_names_of(pool: &PgPool, product_id: i64) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar!(
         "select name from product_option where product_id = $1 order by position, name",

@@ -128,6 +128,35 @@ impl StockState {
             StockState::SoldOut => "Sold out".into(),
         }
     }
+
+    /// The state's name in markup (`data-state`, which the page's colours follow) and in live updates.
+    pub fn key(&self) -> &'static str {
+        match self {
+            StockState::InStock => "in_stock",
+            StockState::Low(_) => "low",
+            StockState::SoldOut => "sold_out",
+        }
+    }
+}
+
+/// One variant's stock as the product page shows it, for the page's live updates: the state and its words, never
+/// the count above the low threshold (the page does not show it either).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockShown {
+    pub sku: String,
+    pub state: String,
+    pub message: String,
+}
+
+impl StockShown {
+    pub fn new(sku: String, available: u32) -> Self {
+        let state = StockState::of(available);
+        StockShown {
+            sku,
+            state: state.key().into(),
+            message: state.message(),
+        }
+    }
 }
 
 /// One value button of the variant picker.

@@ -58,6 +58,9 @@ pub struct Config {
     pub page_cache_cdn_secs: u64,
     /// Memory for that cache (`BAZAAR_PAGE_CACHE_MAX_MB`).
     pub page_cache_max_mb: usize,
+    /// Live stock streams (server-sent events) this server keeps open at most (`BAZAAR_LIVE_STOCK_MAX_STREAMS`,
+    /// 500; 0 turns live stock off). Each holds a connection: keep it under the process's open-file limit.
+    pub live_stock_max_streams: usize,
     /// Catalog prices include tax (`BAZAAR_PRICES_INCLUDE_TAX`, default true) or tax is added at checkout.
     pub prices_include_tax: bool,
     /// How long a card order holds its stock while the shopper pays (`BAZAAR_RESERVATION_MINUTES`, 15).
@@ -163,6 +166,7 @@ impl Config {
             page_cache_ttl_secs: env.or("BAZAAR_PAGE_CACHE_TTL_SECS", 300)?,
             page_cache_cdn_secs: env.or("BAZAAR_PAGE_CACHE_CDN_SECS", 5)?,
             page_cache_max_mb: env.or("BAZAAR_PAGE_CACHE_MAX_MB", 64)?,
+            live_stock_max_streams: env.or("BAZAAR_LIVE_STOCK_MAX_STREAMS", 500)?,
             checkout_max_inflight: env.positive("BAZAAR_CHECKOUT_MAX_INFLIGHT", 32)?,
             max_inflight: env.positive(
                 "BAZAAR_MAX_INFLIGHT",
@@ -230,6 +234,7 @@ mod tests {
         assert!(c.run_migrations);
         assert_eq!(c.page_cache_ttl_secs, 300);
         assert_eq!(c.page_cache_cdn_secs, 5);
+        assert_eq!(c.live_stock_max_streams, 500);
         assert_eq!(c.rate_limits.per_ip_per_minute.map(|n| n.get()), Some(600));
         assert!(c.rate_limits.trusted_proxies.is_empty());
     }

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod exports;
 pub mod fn_errors;
 pub mod health;
+pub mod live_stock;
 pub mod origin;
 pub mod page_cache;
 pub mod rate_limit;
@@ -71,17 +72,28 @@ pub struct SiteState {
     pub public_url: PublicUrl,
 }
 
-pub async fn router(state: AppState, leptos_options: LeptosOptions, config: &Config) -> Router {
-    router_with_tasks(state, leptos_options, config).await.0
+/// The router, and its live stock streams, which the caller ends when it drains.
+pub async fn router(
+    state: AppState,
+    leptos_options: LeptosOptions,
+    config: &Config,
+) -> (Router, live_stock::LiveStock) {
+    let (router, _, live_stock) = router_with_tasks(state, leptos_options, config).await;
+    (router, live_stock)
 }
 
-/// The router, and the background tasks it started (the page cache's listener), for a caller that must stop
-/// them itself (tests: a task left running keeps its database connection, and the test's database, open).
+/// The router, the background tasks it started (the page cache's listener, live stock's follower), for a caller
+/// that must stop them itself (tests: a task left running keeps its database connection, and the test's database,
+/// open), and its live stock streams.
 pub async fn router_with_tasks(
     state: AppState,
     leptos_options: LeptosOptions,
     config: &Config,
-) -> (Router, Vec<tokio::task::JoinHandle<()>>) {
+) -> (
+    Router,
+    Vec<tokio::task::JoinHandle<()>>,
+    live_stock::LiveStock,
+) {
     let mut tasks = Vec::new();
     let routes = ROUTES.clone();
     let (public_url, origins) = site_origins(config, &leptos_options);
@@ -108,10 +120,14 @@ pub async fn router_with_tasks(
         config.page_cache_max_mb.saturating_mul(1024 * 1024),
         std::time::Duration::from_secs(config.page_cache_cdn_secs),
     );
-    if config.page_cache_ttl_secs > 0 {
-        // Notifications come from the primary (a standby does not pass them on).
+    if config.page_cache_ttl_secs > 0 || config.live_stock_max_streams > 0 {
+        // Notifications come from the primary (a standby does not pass them on). Live stock hears them through
+        // the cache: one LISTEN connection per server.
         tasks.push(page_cache.follow_changes(state.pool.clone()).await);
     }
+    let (live_stock, live_task) =
+        live_stock::LiveStock::start(state.clone(), &page_cache, config.live_stock_max_streams);
+    tasks.push(live_task);
 
     let admission = admission::Admission::new(config.checkout_max_inflight, config.max_inflight);
 
@@ -127,6 +143,7 @@ pub async fn router_with_tasks(
         .merge(seo::routes())
         .merge(webhooks::routes())
         .merge(static_files::routes(&leptos_options, &config.media_dir))
+        .merge(live_stock.routes())
         .fallback(leptos_axum::file_and_error_handler_with_context::<SiteState, _>(context, move |_| {
             shell(fallback_options.clone())
         }))
@@ -157,5 +174,5 @@ pub async fn router_with_tasks(
         .filter(|_| secure)
         .fold(router, |router, layer| router.layer(layer))
         .with_state(site);
-    (router, tasks)
+    (router, tasks, live_stock)
 }

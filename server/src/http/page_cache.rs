@@ -57,10 +57,16 @@ struct Inner {
     listening: AtomicBool,
     /// Dropped with the cache (when the router is): tells the task that follows changes to stop.
     stop: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
+    /// Every eviction, for whoever follows the catalog live in this process (live stock): one `LISTEN` connection
+    /// per app server, fanned out.
+    changes: tokio::sync::broadcast::Sender<Scope>,
 }
 
 /// How many evictions are remembered for renders that were under way.
 const RECENT_EVICTIONS: usize = 256;
+/// Changes buffered for a live follower that has not read them yet; one that falls further behind is told it
+/// lagged (and then treats everything as changed).
+const CHANGES_BUFFER: usize = 256;
 
 /// Which cached pages a change of the catalog makes stale: what a `bazaar_pages` notification names (sent by the
 /// triggers of migration 22 when a transaction that changed the catalog commits).
@@ -86,6 +92,15 @@ impl Scope {
                 .strip_prefix("p:")
                 .filter(|slug| !slug.is_empty())
                 .map(|slug| Scope::Product(slug.to_string())),
+        }
+    }
+
+    /// Whether the pages of the product `slug` are among those this change makes stale.
+    pub fn covers_product(&self, slug: &str) -> bool {
+        match self {
+            Scope::All | Scope::Products => true,
+            Scope::Listings => false,
+            Scope::Product(changed) => changed == slug,
         }
     }
 
@@ -218,6 +233,7 @@ impl PageCache {
                 recent: Mutex::new(VecDeque::with_capacity(RECENT_EVICTIONS)),
                 listening: AtomicBool::new(false),
                 stop: Mutex::new(None),
+                changes: tokio::sync::broadcast::channel(CHANGES_BUFFER).0,
             }),
         }
     }
@@ -254,8 +270,16 @@ impl PageCache {
         self.inner.entries.insert(key, Arc::new(entry));
     }
 
+    /// Follows every change this server hears of (each eviction, as it happens).
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Scope> {
+        self.inner.changes.subscribe()
+    }
+
     /// Drops the cached pages that `scope` covers; a render under way when this is called will not be kept.
+    /// Live followers are told.
     pub fn evict(&self, scope: Scope) {
+        // No follower is not an error.
+        let _ = self.inner.changes.send(scope.clone());
         {
             let mut recent = self.inner.recent.lock().unwrap_or_else(|e| e.into_inner());
             let generation = self.inner.evictions.fetch_add(1, Ordering::AcqRel) + 1;

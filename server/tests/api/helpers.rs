@@ -9,6 +9,8 @@ pub struct TestApp {
     pub pool: PgPool,
     /// The app's state, for tests that drive a service directly (with a clock of their own).
     pub state: backend::AppState,
+    /// The app's live stock streams, for tests of the drain.
+    pub live_stock: server::http::live_stock::LiveStock,
     _media: TempDir,
     _running: StopOnDrop,
 }
@@ -227,7 +229,7 @@ pub async fn spawn_app_with(pool: PgPool, settings: &[(&str, &str)]) -> TestApp 
             panic!("job worker stopped: {e}");
         }
     });
-    let (router, mut tasks) =
+    let (router, mut tasks, live_stock) =
         server::http::router_with_tasks(state.clone(), options, &config).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -253,6 +255,7 @@ pub async fn spawn_app_with(pool: PgPool, settings: &[(&str, &str)]) -> TestApp 
         client,
         pool,
         state,
+        live_stock,
         _media: media,
         _running: StopOnDrop({
             tasks.extend([server, worker]);

@@ -16,6 +16,7 @@ mod checkout;
 mod helpers;
 mod idempotency;
 mod jobs;
+mod live_stock;
 mod payments;
 mod privacy;
 mod refunds;
