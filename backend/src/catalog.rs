@@ -26,9 +26,12 @@ pub async fn home(state: &AppState) -> Result<HomeView, AppError> {
     let cards = db::collection_cards(pool, &ids, COLLECTION_SIZE)
         .await
         .or_internal("loading collection cards")?;
-    let categories = db::category_children(pool, None)
+    let categories = state
+        .categories
+        .tree(pool)
         .await
-        .or_internal("loading categories")?;
+        .or_internal("loading categories")?
+        .children(None);
 
     let mut collections = Vec::with_capacity(featured.len());
     for c in featured {
@@ -58,9 +61,12 @@ pub async fn home(state: &AppState) -> Result<HomeView, AppError> {
 
 /// The top-level categories, for the header navigation.
 pub async fn top_categories(state: &AppState) -> Result<Vec<CategoryLink>, AppError> {
-    let rows = db::category_children(&state.read_pool.0, None)
+    let rows = state
+        .categories
+        .tree(&state.read_pool.0)
         .await
-        .or_internal("loading categories")?;
+        .or_internal("loading categories")?
+        .children(None);
     Ok(rows
         .into_iter()
         .map(|c| CategoryLink {

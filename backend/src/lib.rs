@@ -12,6 +12,7 @@ pub mod addresses;
 pub mod admin;
 pub mod cart;
 pub mod catalog;
+pub mod categories;
 pub mod checkout;
 pub mod crypto;
 pub mod db;

@@ -62,6 +62,8 @@ pub struct AppState {
     pub account_limits: super::limits::AccountLimits,
     /// Where product images are stored: the local media folder or an S3-compatible bucket.
     pub media: super::media::MediaStore,
+    /// The category tree, kept in memory while the server hears of catalog changes.
+    pub categories: std::sync::Arc<super::categories::CategoryMemo>,
 }
 
 impl AppState {

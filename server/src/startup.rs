@@ -107,6 +107,7 @@ pub fn state_from_pools(
     Ok(AppState {
         keys,
         media,
+        categories: Default::default(),
         payments: payments(config)?,
         account_limits: account_limits(config),
         checkout_pool: pool.clone(),

@@ -29,45 +29,11 @@ pub struct CategoryRow {
     pub description: String,
 }
 
-pub async fn category_by_slug(pool: &PgPool, slug: &str) -> sqlx::Result<Option<CategoryRow>> {
+/// Every category, in the order pages list them.
+pub async fn all_categories(pool: &PgPool) -> sqlx::Result<Vec<CategoryRow>> {
     sqlx::query_as!(
         CategoryRow,
-        "select category_id, parent_id, slug, name, description from category where slug = $1",
-        slug
-    )
-    .fetch_optional(pool)
-    .await
-}
-
-/// From the root down to the direct parent.
-pub async fn category_ancestors(pool: &PgPool, category_id: i64) -> sqlx::Result<Vec<CategoryRow>> {
-    sqlx::query_as!(
-        CategoryRow,
-        r#"with recursive up(category_id, depth) as (
-               select parent_id, 1 from category where category_id = $1 and parent_id is not null
-               union all
-               select c.parent_id, up.depth + 1 from category c join up on c.category_id = up.category_id
-               where c.parent_id is not null and up.depth < 32
-           )
-           select c.category_id as "category_id!", c.parent_id, c.slug as "slug!", c.name as "name!",
-                  c.description as "description!"
-           from up join category c on c.category_id = up.category_id
-           order by up.depth desc"#,
-        category_id
-    )
-    .fetch_all(pool)
-    .await
-}
-
-pub async fn category_children(
-    pool: &PgPool,
-    parent_id: Option<i64>,
-) -> sqlx::Result<Vec<CategoryRow>> {
-    sqlx::query_as!(
-        CategoryRow,
-        "select category_id, parent_id, slug, name, description from category
-         where parent_id is not distinct from $1 order by position, name",
-        parent_id
+        "select category_id, parent_id, slug, name, description from category order by position, name"
     )
     .fetch_all(pool)
     .await
@@ -243,17 +209,6 @@ pub async fn cards_by_ids(pool: &PgPool, ids: &[i64]) -> sqlx::Result<Vec<CardRo
         "",
         "from unnest($1::bigint[]) with ordinality as u(id, ord) join product p on p.product_id = u.id",
         "where p.published order by u.ord",
-        ids
-    )
-    .fetch_all(pool)
-    .await
-}
-
-/// Categories by id, for facet labels and the tree around them.
-pub async fn categories_by_ids(pool: &PgPool, ids: &[i64]) -> sqlx::Result<Vec<CategoryRow>> {
-    sqlx::query_as!(
-        CategoryRow,
-        "select category_id, parent_id, slug, name, description from category where category_id = any($1)",
         ids
     )
     .fetch_all(pool)

@@ -32,9 +32,14 @@ pub async fn category_page(
     after: Option<String>,
 ) -> Result<CategoryPage, AppError> {
     let pool = &state.read_pool.0;
-    let category = db::category_by_slug(pool, slug.as_str())
+    let tree = state
+        .categories
+        .tree(pool)
         .await
-        .or_internal("loading category")?
+        .or_internal("loading category")?;
+    let category = tree
+        .by_slug(slug.as_str())
+        .cloned()
         .ok_or(AppError::NotFound)?;
     let search_sort = SearchSort::Listing(sort);
     let after = after
@@ -96,13 +101,7 @@ pub async fn category_page(
             Some((SearchKey::Rank(_), _)) => Ok(Err(DomainError::Cursor)),
         }
     };
-    let tree = async {
-        tokio::try_join!(
-            db::category_ancestors(pool, id),
-            db::category_children(pool, Some(id)),
-        )
-        .or_internal("loading category tree")
-    };
+    let tree = async { Ok((tree.ancestors(id), tree.children(Some(id)))) };
     let (rows, candidates, (ancestors, children)) = if terms.is_empty() {
         let candidates = async {
             search_db::listing_candidates(

@@ -138,9 +138,13 @@ pub(crate) async fn resolve(
 ) -> Result<Resolved, AppError> {
     use crate::OrInternal;
     let category = match &filters.category {
-        Some(slug) => crate::db::catalog::category_by_slug(&state.read_pool.0, slug)
+        Some(slug) => state
+            .categories
+            .tree(&state.read_pool.0)
             .await
-            .or_internal("loading category")?,
+            .or_internal("loading category")?
+            .by_slug(slug)
+            .cloned(),
         None => None,
     };
     let (min_minor, max_minor) = price_bounds(filters, state.config.currency);

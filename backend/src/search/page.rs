@@ -220,10 +220,15 @@ pub(super) async fn facet_categories(
     if let Some(s) = selected {
         ids.push(s.category_id);
     }
-    let rows = catalog_db::categories_by_ids(&state.read_pool.0, &ids)
+    let tree = state
+        .categories
+        .tree(&state.read_pool.0)
         .await
         .or_internal("loading facet categories")?;
-    Ok(rows.into_iter().map(|r| (r.category_id, r)).collect())
+    Ok(ids
+        .into_iter()
+        .filter_map(|id| tree.by_id(id).map(|r| (id, r.clone())))
+        .collect())
 }
 
 /// Orders the candidates and takes the page after the cursor; also the cursor of the next page, if any.

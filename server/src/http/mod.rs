@@ -125,6 +125,25 @@ pub async fn router_with_tasks(
         // the cache: one LISTEN connection per server.
         tasks.push(page_cache.follow_changes(state.pool.clone()).await);
     }
+    // The category tree is kept in memory while changes are heard; any change of a category evicts every page
+    // (`*`), and so the tree.
+    tasks.push(tokio::spawn({
+        let mut changes = page_cache.subscribe();
+        let pages = page_cache.clone();
+        let categories = state.categories.clone();
+        async move {
+            loop {
+                match changes.recv().await {
+                    Ok(page_cache::Scope::All)
+                    | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        categories.set_following(pages.listening())
+                    }
+                    Ok(_) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        }
+    }));
     let (live_stock, live_task) =
         live_stock::LiveStock::start(state.clone(), &page_cache, config.live_stock_max_streams);
     tasks.push(live_task);

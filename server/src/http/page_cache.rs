@@ -270,6 +270,11 @@ impl PageCache {
         self.inner.entries.insert(key, Arc::new(entry));
     }
 
+    /// Whether this server hears of catalog changes now.
+    pub fn listening(&self) -> bool {
+        self.inner.listening.load(Ordering::Acquire)
+    }
+
     /// Follows every change this server hears of (each eviction, as it happens).
     pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Scope> {
         self.inner.changes.subscribe()
@@ -335,9 +340,11 @@ impl PageCache {
                         }
                     }
                 };
+                // Listening first, then everything evicted: whoever the eviction tells (the category tree) sees
+                // that changes are heard again. A page stored in between is evicted by it.
                 with_cache(&|cache| {
-                    cache.evict(Scope::All);
                     cache.inner.listening.store(true, Ordering::Release);
+                    cache.evict(Scope::All);
                 });
                 loop {
                     let note = tokio::select! {
