@@ -96,6 +96,11 @@ impl CategoryMemo {
         Ok(tree)
     }
 
+    /// Whether a tree is kept now (the next read needs no query).
+    pub fn is_kept(&self) -> bool {
+        self.following.load(Ordering::Acquire) && self.kept().is_some()
+    }
+
     fn kept(&self) -> Option<Arc<CategoryTree>> {
         self.tree.read().unwrap_or_else(|e| e.into_inner()).clone()
     }

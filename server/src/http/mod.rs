@@ -2,6 +2,7 @@
 
 pub mod admission;
 pub mod bench;
+pub mod compress;
 pub mod exports;
 pub mod fn_errors;
 pub mod health;
@@ -120,6 +121,8 @@ pub async fn router_with_tasks(
         config.page_cache_max_mb.saturating_mul(1024 * 1024),
         std::time::Duration::from_secs(config.page_cache_cdn_secs),
     );
+    // Subscribed before following starts: its first eviction (`*`, once it listens) says changes are heard.
+    let category_changes = page_cache.subscribe();
     if config.page_cache_ttl_secs > 0 || config.live_stock_max_streams > 0 {
         // Notifications come from the primary (a standby does not pass them on). Live stock hears them through
         // the cache: one LISTEN connection per server.
@@ -128,7 +131,7 @@ pub async fn router_with_tasks(
     // The category tree is kept in memory while changes are heard; any change of a category evicts every page
     // (`*`), and so the tree.
     tasks.push(tokio::spawn({
-        let mut changes = page_cache.subscribe();
+        let mut changes = category_changes;
         let pages = page_cache.clone();
         let categories = state.categories.clone();
         async move {

@@ -49,6 +49,42 @@ async fn pages_are_compressed_when_asked(pool: PgPool) {
     assert_eq!(response.headers().get("content-encoding").unwrap(), "br");
 }
 
+/// The category tree is kept in memory once the server hears catalog changes, and a renamed category shows at
+/// once: the rename's notification drops the tree with the pages.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_category_tree_is_kept_and_a_rename_shows_at_once(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let started = std::time::Instant::now();
+    loop {
+        let page = app.client.get(app.url("/c/clothing")).send().await.unwrap();
+        assert_eq!(page.status(), 200);
+        if app.state.categories.is_kept() {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "the category tree is not kept"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    sqlx::query("update category set name = 'Garments' where slug = 'clothing'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        let page = app.get("/c/clothing").await.text().await.unwrap();
+        if page.contains("Garments") {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(1),
+            "the old name a second after the rename"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
 fn header(response: &reqwest::Response, name: &str) -> String {
     response
         .headers()
