@@ -11,12 +11,15 @@ use backend::state::ReadPool;
 use backend::{AppState, ShopConfig};
 use leptos::config::{get_configuration, LeptosOptions};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::PgPool;
+use sqlx::{Connection, PgPool};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+/// How long a pooled connection may sit idle and still be handed out without a ping first.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
 
 pub async fn connect(url: &str, max: u32) -> Result<PgPool, BoxError> {
     let options = PgConnectOptions::from_str(url)?.application_name("bazaar");
@@ -24,6 +27,19 @@ pub async fn connect(url: &str, max: u32) -> Result<PgPool, BoxError> {
         .max_connections(max)
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(5))
+        // sqlx pings every connection it hands out by default: a round trip to PostgreSQL before each query,
+        // a third of a cached statement's cost. A connection is also pinged when it goes back to the pool, so
+        // one back within the last second is known to work; only one idle longer is checked again (a restart
+        // or failover in between is then noticed before a query fails on it).
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > IDLE_BEFORE_PING {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
         .connect_with(options)
         .await?)
 }
