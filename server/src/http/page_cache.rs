@@ -4,8 +4,9 @@
 //! is rendered into them on the server (the header's cart count is an island that asks for it), so they are
 //! shared with everyone, cookies or not ([`Page::Shared`]). Other pages (cart, checkout, account, admin, not
 //! found) may show who is asking: they are shared only between requests without a `bazaar_*` cookie, and never
-//! when they call themselves private. The cache sits outside compression and stores the compressed bytes per
-//! encoding (br, gzip, identity): a hit costs a map lookup and a copy of the headers.
+//! when they call themselves private. The cache sits outside compression: it has the page rendered uncompressed,
+//! compresses it whole ([`compress`]) and stores the compressed bytes per encoding (br, gzip, identity): a hit
+//! costs a map lookup and a copy of the headers.
 //!
 //! What is never stored: anything but GET, pages with the no-JS error round trip (`__err`), responses that set a
 //! cookie or say `private`/`no-store`, statuses other than 200 and 404, non-HTML, and bodies over [`MAX_BODY`].
@@ -18,6 +19,7 @@
 //! and CDNs revalidate for a few hundred bytes instead of the page.
 //! With several app servers each keeps its own copy; pages are at most `ttl` old either way.
 
+use super::compress::{self, Encoding};
 use app::request::policy::{self, Page};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -120,24 +122,6 @@ impl Scope {
 struct Key {
     encoding: Encoding,
     path_and_query: String,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-enum Encoding {
-    Brotli,
-    Gzip,
-    Identity,
-}
-
-impl Encoding {
-    /// Its `Accept-Encoding` token.
-    fn token(self) -> &'static str {
-        match self {
-            Encoding::Brotli => "br",
-            Encoding::Gzip => "gzip",
-            Encoding::Identity => "identity",
-        }
-    }
 }
 
 /// A strong validator of one representation: a digest of its bytes, tagged with its encoding (each encoding is a
@@ -411,33 +395,8 @@ fn has_personal_cookie(headers: &HeaderMap) -> bool {
         .any(|pair| pair.trim_start().starts_with("bazaar_"))
 }
 
-fn encoding_of(headers: &HeaderMap) -> Encoding {
-    let accepted: Vec<String> = headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter(|item| !item.contains("q=0") || item.contains("q=0."))
-        .map(|item| {
-            item.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .collect();
-    if accepted.iter().any(|e| e == "br") {
-        Encoding::Brotli
-    } else if accepted.iter().any(|e| e == "gzip") {
-        Encoding::Gzip
-    } else {
-        Encoding::Identity
-    }
-}
-
-fn storable(response: &Response) -> bool {
-    let headers = response.headers();
-    matches!(response.status(), StatusCode::OK | StatusCode::NOT_FOUND)
+fn storable(status: StatusCode, headers: &HeaderMap) -> bool {
+    matches!(status, StatusCode::OK | StatusCode::NOT_FOUND)
         && !headers.contains_key(header::SET_COOKIE)
         && headers
             .get(header::CONTENT_TYPE)
@@ -478,6 +437,55 @@ fn personal(mut response: Response) -> Response {
         );
     }
     response
+}
+
+/// Names the encoding of a body compressed here, and that it depends on the request's `Accept-Encoding`.
+fn mark_encoding(headers: &mut HeaderMap, encoding: Encoding) {
+    headers.remove(header::CONTENT_LENGTH);
+    if encoding != Encoding::Identity {
+        headers.insert(
+            header::CONTENT_ENCODING,
+            HeaderValue::from_static(encoding.token()),
+        );
+    }
+    let varies = headers
+        .get_all(header::VARY)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|name| name.trim().eq_ignore_ascii_case("accept-encoding") || name.trim() == "*");
+    if !varies {
+        headers.append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    }
+}
+
+/// A body too large to keep, compressed as it streams on.
+fn encoded_stream(
+    mut parts: axum::http::response::Parts,
+    body: Body,
+    encoding: Encoding,
+) -> Response {
+    let Some(encoder) = compress::Encoder::new(encoding, None) else {
+        return Response::from_parts(parts, body);
+    };
+    mark_encoding(&mut parts.headers, encoding);
+    let chunks = body.into_data_stream();
+    let encoded = futures_util::stream::unfold(Some((chunks, encoder)), |state| async move {
+        let (mut chunks, mut encoder) = state?;
+        loop {
+            match chunks.next().await {
+                Some(Ok(data)) => {
+                    let out = encoder.push(&data);
+                    if !out.is_empty() {
+                        return Some((Ok(out), Some((chunks, encoder))));
+                    }
+                }
+                Some(Err(e)) => return Some((Err(e), None)),
+                None => return Some((Ok(encoder.finish()), None)),
+            }
+        }
+    });
+    Response::from_parts(parts, Body::from_stream(encoded))
 }
 
 enum Collected {
@@ -523,7 +531,7 @@ pub async fn layer(State(cache): State<PageCache>, mut req: Request, next: Next)
         return personal(next.run(req).await);
     }
 
-    let encoding = encoding_of(req.headers());
+    let encoding = Encoding::accepted_by(req.headers());
     let key = Key {
         encoding,
         path_and_query: path_and_query.to_string(),
@@ -554,21 +562,25 @@ pub async fn layer(State(cache): State<PageCache>, mut req: Request, next: Next)
     }
 
     let generation = cache.generation();
-    // Ask the inner layers for exactly the encoding this entry is filed under.
+    // The inner layers render the page uncompressed; it is compressed here, whole (see `compress`).
     req.headers_mut().insert(
         header::ACCEPT_ENCODING,
-        HeaderValue::from_static(encoding.token()),
+        HeaderValue::from_static(Encoding::Identity.token()),
     );
     let response = next.run(req).await;
-    if !storable(&response) {
-        return response;
-    }
     let (mut parts, body) = response.into_parts();
+    if !compress::compressible(&parts.headers) {
+        return Response::from_parts(parts, body);
+    }
     let body = match collect(body).await {
-        Collected::Whole(body) => body,
-        Collected::TooLarge(stream) => return Response::from_parts(parts, stream),
+        Collected::Whole(body) => compress::whole(encoding, &body),
+        Collected::TooLarge(stream) => return encoded_stream(parts, stream, encoding),
         Collected::Broken => return super::fn_errors::internal_response(),
     };
+    mark_encoding(&mut parts.headers, encoding);
+    if !storable(parts.status, &parts.headers) {
+        return Response::from_parts(parts, Body::from(body));
+    }
     if parts.status == StatusCode::OK {
         parts.headers.insert(header::ETAG, etag_of(&body, encoding));
     }
@@ -607,27 +619,6 @@ mod tests {
             map.append(name.clone(), HeaderValue::from_str(value).unwrap());
         }
         map
-    }
-
-    #[test]
-    fn picks_the_best_accepted_encoding() {
-        assert_eq!(
-            encoding_of(&headers(&[(header::ACCEPT_ENCODING, "gzip, deflate, br")])),
-            Encoding::Brotli
-        );
-        assert_eq!(
-            encoding_of(&headers(&[(header::ACCEPT_ENCODING, "gzip")])),
-            Encoding::Gzip
-        );
-        assert_eq!(
-            encoding_of(&headers(&[(header::ACCEPT_ENCODING, "br;q=0, gzip")])),
-            Encoding::Gzip
-        );
-        assert_eq!(
-            encoding_of(&headers(&[(header::ACCEPT_ENCODING, "br;q=0.5")])),
-            Encoding::Brotli
-        );
-        assert_eq!(encoding_of(&headers(&[])), Encoding::Identity);
     }
 
     #[test]

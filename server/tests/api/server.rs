@@ -35,18 +35,51 @@ async fn every_response_carries_a_request_id(pool: PgPool) {
     assert_eq!(id.len(), 36, "a UUID: {id}");
 }
 
+/// Pages the cache may keep are compressed whole by it: brotli when accepted, else gzip, else none; each says so
+/// and varies by `Accept-Encoding`, and decodes to the page.
 #[sqlx::test(migrations = "../migrations")]
 async fn pages_are_compressed_when_asked(pool: PgPool) {
+    use std::io::Read;
     let app = spawn_app(pool).await;
-    let response = app
-        .client
-        .get(app.url("/c/clothing"))
-        .header("accept-encoding", "br")
-        .send()
-        .await
+    for (accept, encoding) in [
+        ("br", "br"),
+        ("gzip, deflate, br, zstd", "br"),
+        ("gzip", "gzip"),
+        ("br;q=0, gzip", "gzip"),
+        ("identity", ""),
+    ] {
+        let response = app
+            .client
+            .get(app.url("/c/clothing"))
+            .header("accept-encoding", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(header(&response, "content-encoding"), encoding, "{accept}");
+        assert!(
+            header(&response, "vary").contains("Accept-Encoding"),
+            "{accept}"
+        );
+        let body = response.bytes().await.unwrap();
+        let mut page = Vec::new();
+        match encoding {
+            "br" => brotli::Decompressor::new(&body[..], 4096)
+                .read_to_end(&mut page)
+                .map(drop),
+            "gzip" => flate2::read::GzDecoder::new(&body[..])
+                .read_to_end(&mut page)
+                .map(drop),
+            _ => {
+                page.extend_from_slice(&body);
+                Ok(())
+            }
+        }
         .unwrap();
-    assert_eq!(response.status(), 200);
-    assert_eq!(response.headers().get("content-encoding").unwrap(), "br");
+        let page = String::from_utf8(page).unwrap();
+        assert!(page.starts_with("<!DOCTYPE html>"), "{accept}");
+        assert!(page.contains("data-testid=\"product-card\""), "{accept}");
+    }
 }
 
 /// The category tree is kept in memory once the server hears catalog changes, and a renamed category shows at
