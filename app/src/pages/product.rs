@@ -155,9 +155,10 @@ fn VariantPicker(
                         <legend id=label_id.clone() class="text-sm font-medium text-stone-900">{group.name.clone()}</legend>
                         <div class="mt-2 flex flex-wrap gap-2" role="group" aria-labelledby=label_id>
                             {group.choices.into_iter().map(|choice| {
-                                // Sold out is `data-sold-out`, which live updates change too.
+                                // Sold out is `data-sold-out`, which live updates change too; the words for screen
+                                // readers follow it (shown to them only while it is there).
                                 let class = format!(
-                                    "rounded-md border px-3 py-1.5 text-sm data-sold-out:line-through data-sold-out:opacity-60 {}",
+                                    "group rounded-md border px-3 py-1.5 text-sm data-sold-out:line-through data-sold-out:opacity-60 {}",
                                     if choice.selected { "border-stone-900 bg-stone-900 text-white" } else { "border-stone-300 text-stone-800 hover:border-stone-500" },
                                 );
                                 // `#buy` keeps the shopper at the price and the button when the page for the
@@ -169,7 +170,7 @@ fn VariantPicker(
                                         data-sold-out=(!choice.available).then_some("")
                                         data-testid="variant-option">
                                         {choice.value.clone()}
-                                        {(!choice.available).then_some(view! { <span class="sr-only">" (sold out)"</span> })}
+                                        <span class="sr-only hidden group-data-sold-out:inline">" (sold out)"</span>
                                     </a>
                                 }
                             }).collect_view()}
