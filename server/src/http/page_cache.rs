@@ -19,7 +19,7 @@
 //! and CDNs revalidate for a few hundred bytes instead of the page.
 //! With several app servers each keeps its own copy; pages are at most `ttl` old either way.
 
-use super::compress::{self, Encoding};
+use super::compress::{self, Effort, Encoding};
 use app::request::policy::{self, Page};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -35,7 +35,7 @@ use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Pages larger than this are served but not stored.
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -62,6 +62,19 @@ struct Inner {
     /// Every eviction, for whoever follows the catalog live in this process (live stock): one `LISTEN` connection
     /// per app server, fanned out.
     changes: tokio::sync::broadcast::Sender<Scope>,
+}
+
+impl Inner {
+    /// Whether an eviction counted since `generation` may cover `path` (`recent`: the list, locked).
+    fn evicted_since(&self, recent: &VecDeque<(u64, Scope)>, generation: u64, path: &str) -> bool {
+        let now = self.evictions.load(Ordering::Acquire);
+        let remembered = recent.front().map_or(now + 1, |(g, _)| *g);
+        now > generation
+            && (remembered > generation + 1
+                || recent
+                    .iter()
+                    .any(|(g, scope)| *g > generation && scope.covers(path)))
+    }
 }
 
 /// How many evictions are remembered for renders that were under way.
@@ -182,11 +195,39 @@ struct Entry {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+    /// When the page was rendered, and the eviction count before: it is served for `ttl` from then, recompressed
+    /// or not, unless an eviction since covers it.
+    rendered_at: Instant,
+    generation: u64,
+    /// The page uncompressed while `body` is its quick compression, kept to compress it once more, as well as
+    /// [`Effort::Best`] can, the first time the cache serves it again.
+    uncompressed: Option<Bytes>,
+    recompressing: AtomicBool,
 }
 
 impl Entry {
+    fn new(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+        uncompressed: Option<Bytes>,
+    ) -> Self {
+        Entry {
+            status,
+            headers,
+            body,
+            rendered_at: Instant::now(),
+            generation: 0,
+            uncompressed,
+            recompressing: AtomicBool::new(false),
+        }
+    }
+
     fn weight(&self, key: &Key) -> usize {
-        self.body.len() + key.path_and_query.len() + 512
+        self.body.len()
+            + self.uncompressed.as_ref().map_or(0, Bytes::len)
+            + key.path_and_query.len()
+            + 512
     }
 }
 
@@ -228,7 +269,54 @@ impl PageCache {
     }
 
     fn lookup(&self, key: &Key) -> Option<Arc<Entry>> {
-        self.inner.entries.get(key)
+        self.inner
+            .entries
+            .get(key)
+            .filter(|entry| entry.rendered_at.elapsed() < self.inner.ttl)
+    }
+
+    /// Compresses a page that the cache serves again as well as it can, once, off the request, and files it in
+    /// place of the quick compression, unless a change evicted it meanwhile (checked as [`PageCache::store`]
+    /// does) or the entry was replaced.
+    fn recompress(&self, key: Key, quick: Arc<Entry>) {
+        if quick.uncompressed.is_none() || quick.recompressing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let Some(page) = quick.uncompressed.as_ref() else {
+                return;
+            };
+            let best = compress::whole(key.encoding, page, Effort::Best);
+            let mut headers = quick.headers.clone();
+            let body = if best.len() < quick.body.len() {
+                if headers.contains_key(header::ETAG) {
+                    headers.insert(header::ETAG, etag_of(&best, key.encoding));
+                }
+                best
+            } else {
+                quick.body.clone()
+            };
+            let better = Arc::new(Entry {
+                rendered_at: quick.rendered_at,
+                generation: quick.generation,
+                ..Entry::new(quick.status, headers, body, None)
+            });
+            let recent = inner.recent.lock().unwrap_or_else(|e| e.into_inner());
+            if inner.evicted_since(&recent, quick.generation, &key.path_and_query) {
+                return;
+            }
+            inner
+                .entries
+                .entry(key)
+                .and_compute_with(|current| match current {
+                    Some(current) if Arc::ptr_eq(current.value(), &quick) => {
+                        moka::ops::compute::Op::Put(better)
+                    }
+                    _ => moka::ops::compute::Op::Nop,
+                });
+            drop(recent);
+        });
     }
 
     /// The eviction count before a render, for [`PageCache::store`].
@@ -236,22 +324,24 @@ impl PageCache {
         self.inner.evictions.load(Ordering::Acquire)
     }
 
-    /// Keeps a page rendered since `generation`, unless an eviction since then covers it.
+    /// Keeps a page rendered since `generation`, unless an eviction since then covers it. The entry goes in
+    /// under the lock that evictions are counted under, so one counted after the check finds it to drop.
     fn store(&self, key: Key, entry: Entry, generation: u64) {
+        let recent = self.inner.recent.lock().unwrap_or_else(|e| e.into_inner());
+        if self
+            .inner
+            .evicted_since(&recent, generation, &key.path_and_query)
         {
-            let recent = self.inner.recent.lock().unwrap_or_else(|e| e.into_inner());
-            let now = self.inner.evictions.load(Ordering::Acquire);
-            let remembered = recent.front().map_or(now + 1, |(g, _)| *g);
-            if now > generation
-                && (remembered > generation + 1
-                    || recent
-                        .iter()
-                        .any(|(g, scope)| *g > generation && scope.covers(&key.path_and_query)))
-            {
-                return;
-            }
+            return;
         }
-        self.inner.entries.insert(key, Arc::new(entry));
+        self.inner.entries.insert(
+            key,
+            Arc::new(Entry {
+                generation,
+                ..entry
+            }),
+        );
+        drop(recent);
     }
 
     /// Whether this server hears of catalog changes now.
@@ -465,7 +555,7 @@ fn encoded_stream(
     body: Body,
     encoding: Encoding,
 ) -> Response {
-    let Some(encoder) = compress::Encoder::new(encoding, None) else {
+    let Some(encoder) = compress::Encoder::new(encoding, None, Effort::Balanced) else {
         return Response::from_parts(parts, body);
     };
     mark_encoding(&mut parts.headers, encoding);
@@ -544,6 +634,7 @@ pub async fn layer(State(cache): State<PageCache>, mut req: Request, next: Next)
         .collect();
     if cache.enabled() {
         if let Some(entry) = cache.lookup(&key) {
+            cache.recompress(key.clone(), entry.clone());
             let mut headers = entry.headers.clone();
             mark(
                 &mut headers,
@@ -572,8 +663,8 @@ pub async fn layer(State(cache): State<PageCache>, mut req: Request, next: Next)
     if !compress::compressible(&parts.headers) {
         return Response::from_parts(parts, body);
     }
-    let body = match collect(body).await {
-        Collected::Whole(body) => compress::whole(encoding, &body),
+    let (body, plain) = match collect(body).await {
+        Collected::Whole(plain) => (compress::whole(encoding, &plain, Effort::Quick), plain),
         Collected::TooLarge(stream) => return encoded_stream(parts, stream, encoding),
         Collected::Broken => return super::fn_errors::internal_response(),
     };
@@ -595,11 +686,12 @@ pub async fn layer(State(cache): State<PageCache>, mut req: Request, next: Next)
         headers.remove("x-request-id");
         cache.store(
             key,
-            Entry {
-                status: parts.status,
+            Entry::new(
+                parts.status,
                 headers,
-                body: body.clone(),
-            },
+                body.clone(),
+                (encoding != Encoding::Identity).then_some(plain),
+            ),
             generation,
         );
     }
@@ -672,11 +764,12 @@ mod tests {
     }
 
     fn entry(len: usize) -> Entry {
-        Entry {
-            status: StatusCode::OK,
-            headers: HeaderMap::new(),
-            body: Bytes::from(vec![b'x'; len]),
-        }
+        Entry::new(
+            StatusCode::OK,
+            HeaderMap::new(),
+            Bytes::from(vec![b'x'; len]),
+            None,
+        )
     }
 
     #[test]
