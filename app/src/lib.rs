@@ -16,7 +16,7 @@ use components::cart_state::CartState;
 use components::error_view::NotFoundPage;
 use components::layout::{Footer, Header};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, Link, MetaTags};
+use leptos_meta::{provide_meta_context, Link, MetaTags};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 use pages::account::{
@@ -42,6 +42,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let navigation = Some(request::assets::NAVIGATION.path.as_str());
     #[cfg(not(feature = "ssr"))]
     let navigation = None::<&str>;
+    #[cfg(feature = "ssr")]
+    let stylesheet = request::assets::stylesheet(&options);
+    #[cfg(not(feature = "ssr"))]
+    let stylesheet = "";
     let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
@@ -51,7 +55,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#1c1917"/>
                 <AutoReload options=options.clone()/>
-                <HashedStylesheet options=options.clone() id="leptos"/>
+                <link rel="stylesheet" id="leptos" href=stylesheet/>
                 <HydrationScripts options islands=true/>
                 {navigation.map(|src| view! { <script type="module" src=src nonce=nonce></script> })}
                 <MetaTags/>

@@ -4,7 +4,8 @@
 //! has a byte budget) under a name carrying a hash of that content, so it is cached for a year as immutable and
 //! a new release can never meet an old copy.
 
-use std::sync::LazyLock;
+use leptos::prelude::LeptosOptions;
+use std::sync::{LazyLock, OnceLock};
 
 const NAVIGATION_SOURCE: &str = include_str!("../../js/navigation.js");
 const CART_SOURCE: &str = include_str!("../../js/cart.js");
@@ -27,6 +28,31 @@ pub static NAVIGATION: LazyLock<Script> = LazyLock::new(|| {
 /// Every script served under `/static`.
 pub fn all() -> [&'static Script; 2] {
     [&NAVIGATION, &CART]
+}
+
+/// The stylesheet's path, with the hash cargo-leptos gave its name: read once from the hash file next to the binary
+/// (leptos_meta's `HashedStylesheet` reads that file again for every page it renders).
+pub fn stylesheet(options: &LeptosOptions) -> &'static str {
+    static PATH: OnceLock<String> = OnceLock::new();
+    PATH.get_or_init(|| {
+        let mut name = options.output_name.to_string();
+        if options.hash_files {
+            let hashes = std::env::current_exe()
+                .ok()
+                .and_then(|exe| Some(exe.parent()?.join(options.hash_file.as_ref())))
+                .and_then(|path| std::fs::read_to_string(path).ok())
+                .unwrap_or_default();
+            let css = hashes
+                .lines()
+                .filter_map(|line| line.trim().split_once(':'))
+                .find(|(file, _)| *file == "css");
+            if let Some((_, hash)) = css {
+                name.push('.');
+                name.push_str(hash.trim());
+            }
+        }
+        format!("/{}/{name}.css", options.site_pkg_dir)
+    })
 }
 
 fn script(name: &str, source: &str) -> Script {
