@@ -64,6 +64,26 @@ macro_rules! cards {
     };
 }
 
+/// `query_as!` of the cards of a listing page: as [`cards!`], with the price range, offer and stock read from the
+/// listing rows `l` that `$from` brings in (product_listing keeps them, migration 23) instead of aggregated over
+/// the variants of each card.
+macro_rules! listed_cards {
+    ($from:tt, $rest:tt, $($arg:expr),*) => {
+        sqlx::query_as!(
+            CardRow,
+            r#"select p.product_id, p.slug, p.name, p.price_min_minor, p.currency as "currency!",
+                  p.created_at, l.compare_at_minor as "compare_at_minor?",
+                  l.has_price_range as "has_price_range?", l.in_stock as "in_stock?",
+                  img.url as "image_url?", img.alt as "image_alt?", img.width as "image_width?",
+                  img.height as "image_height?", img.srcset as "image_srcset?" "# + $from + r#"
+           left join lateral (
+               select i.url, i.alt, i.width, i.height, i.srcset from product_image i
+               where i.product_id = p.product_id order by i.position limit 1) img on true "# + $rest,
+            $($arg),*
+        )
+    };
+}
+
 /// The filters of a listing: facet terms the product must all carry and price bounds in minor units.
 pub struct ListingFilter<'a> {
     pub terms: &'a [String],
@@ -82,10 +102,9 @@ pub async fn cards_newest(
     limit: i64,
 ) -> sqlx::Result<Vec<CardRow>> {
     let (after_time, after_id) = after.unzip();
-    cards!(
-        CardRow,
-        "",
-        "from (select l.product_id from product_listing l
+    listed_cards!(
+        "from (select l.product_id, l.compare_at_minor, l.has_price_range, l.in_stock
+               from product_listing l
                where l.category_id = $1
                  and (cardinality($2::text[]) = 0 or l.facets @> $2)
                  and ($3::bigint is null or l.price_min_minor >= $3)
@@ -114,10 +133,9 @@ pub async fn cards_price_asc(
     limit: i64,
 ) -> sqlx::Result<Vec<CardRow>> {
     let (after_price, after_id) = after.unzip();
-    cards!(
-        CardRow,
-        "",
-        "from (select l.product_id from product_listing l
+    listed_cards!(
+        "from (select l.product_id, l.compare_at_minor, l.has_price_range, l.in_stock
+               from product_listing l
                where l.category_id = $1
                  and (cardinality($2::text[]) = 0 or l.facets @> $2)
                  and ($3::bigint is null or l.price_min_minor >= $3)
@@ -146,10 +164,9 @@ pub async fn cards_price_desc(
     limit: i64,
 ) -> sqlx::Result<Vec<CardRow>> {
     let (after_price, after_id) = after.unzip();
-    cards!(
-        CardRow,
-        "",
-        "from (select l.product_id from product_listing l
+    listed_cards!(
+        "from (select l.product_id, l.compare_at_minor, l.has_price_range, l.in_stock
+               from product_listing l
                where l.category_id = $1
                  and (cardinality($2::text[]) = 0 or l.facets @> $2)
                  and ($3::bigint is null or l.price_min_minor >= $3)
@@ -178,10 +195,9 @@ pub async fn cards_name(
     limit: i64,
 ) -> sqlx::Result<Vec<CardRow>> {
     let (after_name, after_id) = after.unzip();
-    cards!(
-        CardRow,
-        "",
-        r#"from (select l.product_id from product_listing l
+    listed_cards!(
+        r#"from (select l.product_id, l.compare_at_minor, l.has_price_range, l.in_stock
+               from product_listing l
                 where l.category_id = $1
                   and (cardinality($2::text[]) = 0 or l.facets @> $2)
                   and ($3::bigint is null or l.price_min_minor >= $3)

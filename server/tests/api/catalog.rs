@@ -225,3 +225,70 @@ async fn the_cheapest_price_follows_prices_and_ignores_stock(pool: PgPool) {
         .unwrap();
     assert_eq!(row().await.0, 999999);
 }
+
+/// A listing's cards read the price range, the compare-at price and stock from the listing rows (migration 23):
+/// each follows a change of the variants at once, as the aggregate over the variants did.
+#[sqlx::test(migrations = "../migrations")]
+async fn listing_cards_follow_prices_offers_and_stock(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (product_id, slug): (i64, String) = sqlx::query_as(
+        "select p.product_id, p.slug from product p
+         join product_listing l on l.product_id = p.product_id
+         join category c on c.category_id = l.category_id and c.slug = 'clothing'
+         where (select count(*) from variant v where v.product_id = p.product_id) > 1
+         order by l.created_at desc, l.product_id desc limit 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    // Every change below keeps the product first in the newest order.
+    sqlx::query("update product set created_at = now() + interval '1 day' where product_id = $1")
+        .bind(product_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let card = || async {
+        let page = category(&app, "clothing", "newest", None).await;
+        let hit = page.results.hits.into_iter().next().unwrap();
+        assert_eq!(hit.card.slug, slug);
+        hit.card
+    };
+    let run = |sql: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query(sql)
+                .bind(product_id)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    };
+
+    run("update variant set price_minor = 2000, compare_at_minor = null, stock_on_hand = reserved + 3
+         where product_id = $1")
+    .await;
+    let same = card().await;
+    assert_eq!(same.price_from.minor, 2000);
+    assert!(!same.has_price_range && same.in_stock && same.compare_at.is_none());
+
+    // One variant cheaper, on offer: "from" its price, with its compare-at price.
+    run(
+        "update variant set price_minor = 1500, compare_at_minor = 2500
+         where variant_id = (select min(variant_id) from variant where product_id = $1)",
+    )
+    .await;
+    let offer = card().await;
+    assert_eq!(offer.price_from.minor, 1500);
+    assert!(offer.has_price_range);
+    assert_eq!(offer.compare_at.map(|m| m.minor), Some(2500));
+
+    // Sold out everywhere, then one back in stock.
+    run("update variant set stock_on_hand = reserved where product_id = $1").await;
+    assert!(!card().await.in_stock);
+    run("update variant set stock_on_hand = reserved + 1
+         where variant_id = (select max(variant_id) from variant where product_id = $1)")
+    .await;
+    let back = card().await;
+    assert!(back.in_stock);
+    assert!(back.has_price_range, "a stock change keeps the rest");
+}
