@@ -585,23 +585,36 @@ enum Collected {
     Broken,
 }
 
-/// Reads a rendered page whole, to keep it, unless it is too large to keep.
+/// Reads a rendered page whole, to keep it, unless it is too large to keep. A page that comes in one piece (as a
+/// page rendered whole before it is sent does) is kept as it came, without a copy.
 async fn collect(mut body: Body) -> Collected {
+    let mut first: Option<Bytes> = None;
     let mut collected = Vec::new();
     while let Some(frame) = body.frame().await {
         let Ok(frame) = frame else {
             return Collected::Broken;
         };
-        if let Ok(data) = frame.into_data() {
-            collected.extend_from_slice(&data);
-            if collected.len() > MAX_BODY {
-                let head = futures_util::stream::once(async move { Ok(Bytes::from(collected)) });
-                let stream = head.chain(body.into_data_stream());
-                return Collected::TooLarge(Body::from_stream(stream));
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        if collected.is_empty() && first.is_none() {
+            first = Some(data);
+        } else {
+            if let Some(first) = first.take() {
+                collected.reserve(first.len() + data.len());
+                collected.extend_from_slice(&first);
             }
+            collected.extend_from_slice(&data);
+        }
+        let read = first.as_ref().map_or(collected.len(), Bytes::len);
+        if read > MAX_BODY {
+            let head = first.unwrap_or_else(|| Bytes::from(collected));
+            let stream =
+                futures_util::stream::once(async move { Ok(head) }).chain(body.into_data_stream());
+            return Collected::TooLarge(Body::from_stream(stream));
         }
     }
-    Collected::Whole(Bytes::from(collected))
+    Collected::Whole(first.unwrap_or_else(|| Bytes::from(collected)))
 }
 
 pub async fn layer(State(cache): State<PageCache>, mut req: Request, next: Next) -> Response {
@@ -770,6 +783,56 @@ mod tests {
             Bytes::from(vec![b'x'; len]),
             None,
         )
+    }
+
+    fn streamed(pieces: Vec<Vec<u8>>) -> Body {
+        Body::from_stream(futures_util::stream::iter(
+            pieces
+                .into_iter()
+                .map(|piece| Ok::<_, std::io::Error>(Bytes::from(piece))),
+        ))
+    }
+
+    #[tokio::test]
+    async fn a_page_is_collected_whole_from_one_piece_or_many() {
+        let Collected::Whole(one) = collect(Body::from("<p>one piece</p>")).await else {
+            panic!("not collected whole");
+        };
+        assert_eq!(&one[..], b"<p>one piece</p>");
+        let pieces = streamed(vec![
+            b"<p>".to_vec(),
+            Vec::new(),
+            b"many".to_vec(),
+            b" pieces</p>".to_vec(),
+        ]);
+        let Collected::Whole(many) = collect(pieces).await else {
+            panic!("not collected whole");
+        };
+        assert_eq!(&many[..], b"<p>many pieces</p>");
+    }
+
+    /// A body over `MAX_BODY` is not kept: it streams on, compressed as it goes, every byte of it.
+    #[tokio::test]
+    async fn a_body_too_large_to_keep_streams_on_compressed() {
+        let piece: Vec<u8> = (0..MAX_BODY / 2 + 1)
+            .map(|i| b"<li>card</li>"[i % 13])
+            .collect();
+        let body = streamed(vec![piece.clone(), piece.clone(), piece.clone()]);
+        let Collected::TooLarge(rest) = collect(body).await else {
+            panic!("a body over the limit was kept");
+        };
+        let (parts, _) = Response::new(()).into_parts();
+        let response = encoded_stream(parts, rest, Encoding::Brotli);
+        assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
+        let packed = response.into_body().collect().await.unwrap().to_bytes();
+        let mut unpacked = Vec::new();
+        std::io::Read::read_to_end(
+            &mut brotli::Decompressor::new(&packed[..], 4096),
+            &mut unpacked,
+        )
+        .unwrap();
+        assert_eq!(unpacked.len(), 3 * piece.len());
+        assert!(unpacked.chunks(piece.len()).all(|chunk| chunk == piece));
     }
 
     #[test]
