@@ -109,6 +109,8 @@ pub async fn save(state: &AppState, staff: &Staff, input: &CategoryInput) -> Res
     tx.commit()
         .await
         .or_internal("committing a category save")?;
+    // Other servers hear of it by notification, within a second; this one, where the admin looks next, at once.
+    state.categories.invalidate();
     Ok(id)
 }
 
@@ -147,5 +149,6 @@ pub async fn delete(state: &AppState, staff: &Staff, id: i64) -> Result<(), AppE
     tx.commit()
         .await
         .or_internal("committing a category delete")?;
+    state.categories.invalidate();
     Ok(())
 }
