@@ -64,24 +64,135 @@ macro_rules! cards {
     };
 }
 
-/// `query_as!` of the cards of a listing page: as [`cards!`], with the price range, offer and stock read from the
-/// listing rows `l` that `$from` brings in (product_listing keeps them, migration 23) instead of aggregated over
-/// the variants of each card.
+/// `query_as!` of a listing page: its cards as [`cards!`] makes them, with the price range, offer and stock read
+/// from the listing rows `l` that `$from` brings in (product_listing keeps them, migration 23) instead of
+/// aggregated over the variants of each card, numbered by `$order` from 1; and, when `$8` is true, the facet
+/// candidates (`pos` 0): the category's first `$9` products within the price bounds, each with its price and facet
+/// terms. One statement for what a listing shows, so one round trip. (Counting the terms here instead, with
+/// unnest and group by, cost PostgreSQL more than sending the rows.)
 macro_rules! listed_cards {
-    ($from:tt, $rest:tt, $($arg:expr),*) => {
+    ($from:tt, $order:tt, $($arg:expr),*) => {
         sqlx::query_as!(
-            CardRow,
-            r#"select p.product_id, p.slug, p.name, p.price_min_minor, p.currency as "currency!",
-                  p.created_at, l.compare_at_minor as "compare_at_minor?",
+            ListingRow,
+            r#"select row_number() over (order by "# + $order + r#") as "pos!", p.product_id as "product_id?",
+                  p.slug as "slug?", p.name as "name?", p.price_min_minor as "price_min_minor?",
+                  p.currency as "currency?", p.created_at as "created_at?", l.compare_at_minor as "compare_at_minor?",
                   l.has_price_range as "has_price_range?", l.in_stock as "in_stock?",
                   img.url as "image_url?", img.alt as "image_alt?", img.width as "image_width?",
-                  img.height as "image_height?", img.srcset as "image_srcset?" "# + $from + r#"
+                  img.height as "image_height?", img.srcset as "image_srcset?",
+                  null::text[] as "facets?", null::bigint as "candidate_price?" "# + $from + r#"
            left join lateral (
                select i.url, i.alt, i.width, i.height, i.srcset from product_image i
-               where i.product_id = p.product_id order by i.position limit 1) img on true "# + $rest,
+               where i.product_id = p.product_id order by i.position limit 1) img on true
+           where p.published
+           union all
+           select 0, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                  c.facets, c.price_min_minor
+           from (select c.price_min_minor, c.facets
+                 from product_listing c
+                 where $8 and c.category_id = $1
+                   and (cardinality($2::text[]) = 0 or c.facets @> $2)
+                   and ($3::bigint is null or c.price_min_minor >= $3)
+                   and ($4::bigint is null or c.price_min_minor < $4)
+                 order by c.product_id limit $9) c
+           order by 1"#,
             $($arg),*
         )
     };
+}
+
+/// A row of a listing page ([`listed_cards!`]): a card, or at `pos` 0 a facet candidate.
+struct ListingRow {
+    pos: i64,
+    product_id: Option<i64>,
+    slug: Option<String>,
+    name: Option<String>,
+    price_min_minor: Option<i64>,
+    currency: Option<String>,
+    created_at: Option<DateTime<Utc>>,
+    compare_at_minor: Option<i64>,
+    has_price_range: Option<bool>,
+    in_stock: Option<bool>,
+    image_url: Option<String>,
+    image_alt: Option<String>,
+    image_width: Option<i32>,
+    image_height: Option<i32>,
+    image_srcset: Option<String>,
+    facets: Option<Vec<String>>,
+    candidate_price: Option<i64>,
+}
+
+/// A listing page: its cards in order, and the facet candidates when they were asked for.
+#[derive(Debug, Default)]
+pub struct ListingPage {
+    pub cards: Vec<CardRow>,
+    pub candidates: Option<Vec<FacetRow>>,
+}
+
+/// A facet candidate of a listing: what the facets count of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FacetRow {
+    pub price_min_minor: i64,
+    pub facets: Vec<String>,
+}
+
+impl ListingPage {
+    fn of(rows: Vec<ListingRow>, with_candidates: bool) -> sqlx::Result<Self> {
+        let mut page = ListingPage {
+            cards: Vec::with_capacity(rows.len()),
+            candidates: with_candidates.then(Vec::new),
+        };
+        for row in rows {
+            if row.pos == 0 {
+                if let (Some(candidates), Some(price_min_minor)) =
+                    (page.candidates.as_mut(), row.candidate_price)
+                {
+                    candidates.push(FacetRow {
+                        price_min_minor,
+                        facets: row.facets.unwrap_or_default(),
+                    });
+                }
+                continue;
+            }
+            let (
+                Some(product_id),
+                Some(slug),
+                Some(name),
+                Some(price_min_minor),
+                Some(currency),
+                Some(created_at),
+            ) = (
+                row.product_id,
+                row.slug,
+                row.name,
+                row.price_min_minor,
+                row.currency,
+                row.created_at,
+            )
+            else {
+                return Err(sqlx::Error::Protocol(
+                    "a listing card without its product".into(),
+                ));
+            };
+            page.cards.push(CardRow {
+                product_id,
+                slug,
+                name,
+                price_min_minor,
+                currency,
+                created_at,
+                compare_at_minor: row.compare_at_minor,
+                has_price_range: row.has_price_range,
+                in_stock: row.in_stock,
+                image_url: row.image_url,
+                image_alt: row.image_alt,
+                image_width: row.image_width,
+                image_height: row.image_height,
+                image_srcset: row.image_srcset,
+            });
+        }
+        Ok(page)
+    }
 }
 
 /// The filters of a listing: facet terms the product must all carry and price bounds in minor units.
@@ -100,7 +211,8 @@ pub async fn cards_newest(
     f: &ListingFilter<'_>,
     after: Option<(DateTime<Utc>, i64)>,
     limit: i64,
-) -> sqlx::Result<Vec<CardRow>> {
+    candidates: Option<i64>,
+) -> sqlx::Result<ListingPage> {
     let (after_time, after_id) = after.unzip();
     listed_cards!(
         "from (select l.product_id, l.compare_at_minor, l.has_price_range, l.in_stock
@@ -112,17 +224,20 @@ pub async fn cards_newest(
                  and ($5::timestamptz is null or (l.created_at, l.product_id) < ($5, $6))
                order by l.created_at desc, l.product_id desc limit $7) l
          join product p on p.product_id = l.product_id",
-        "where p.published order by p.created_at desc, p.product_id desc",
+        "p.created_at desc, p.product_id desc",
         category_id,
         f.terms,
         f.min_minor,
         f.max_minor,
         after_time,
         after_id,
-        limit
+        limit,
+        candidates.is_some(),
+        candidates.unwrap_or(0)
     )
     .fetch_all(pool)
     .await
+    .and_then(|rows| ListingPage::of(rows, candidates.is_some()))
 }
 
 pub async fn cards_price_asc(
@@ -131,7 +246,8 @@ pub async fn cards_price_asc(
     f: &ListingFilter<'_>,
     after: Option<(i64, i64)>,
     limit: i64,
-) -> sqlx::Result<Vec<CardRow>> {
+    candidates: Option<i64>,
+) -> sqlx::Result<ListingPage> {
     let (after_price, after_id) = after.unzip();
     listed_cards!(
         "from (select l.product_id, l.compare_at_minor, l.has_price_range, l.in_stock
@@ -143,17 +259,20 @@ pub async fn cards_price_asc(
                  and ($5::bigint is null or (l.price_min_minor, l.product_id) > ($5, $6))
                order by l.price_min_minor, l.product_id limit $7) l
          join product p on p.product_id = l.product_id",
-        "where p.published order by p.price_min_minor, p.product_id",
+        "p.price_min_minor, p.product_id",
         category_id,
         f.terms,
         f.min_minor,
         f.max_minor,
         after_price,
         after_id,
-        limit
+        limit,
+        candidates.is_some(),
+        candidates.unwrap_or(0)
     )
     .fetch_all(pool)
     .await
+    .and_then(|rows| ListingPage::of(rows, candidates.is_some()))
 }
 
 pub async fn cards_price_desc(
@@ -162,7 +281,8 @@ pub async fn cards_price_desc(
     f: &ListingFilter<'_>,
     after: Option<(i64, i64)>,
     limit: i64,
-) -> sqlx::Result<Vec<CardRow>> {
+    candidates: Option<i64>,
+) -> sqlx::Result<ListingPage> {
     let (after_price, after_id) = after.unzip();
     listed_cards!(
         "from (select l.product_id, l.compare_at_minor, l.has_price_range, l.in_stock
@@ -174,17 +294,20 @@ pub async fn cards_price_desc(
                  and ($5::bigint is null or (l.price_min_minor, l.product_id) < ($5, $6))
                order by l.price_min_minor desc, l.product_id desc limit $7) l
          join product p on p.product_id = l.product_id",
-        "where p.published order by p.price_min_minor desc, p.product_id desc",
+        "p.price_min_minor desc, p.product_id desc",
         category_id,
         f.terms,
         f.min_minor,
         f.max_minor,
         after_price,
         after_id,
-        limit
+        limit,
+        candidates.is_some(),
+        candidates.unwrap_or(0)
     )
     .fetch_all(pool)
     .await
+    .and_then(|rows| ListingPage::of(rows, candidates.is_some()))
 }
 
 pub async fn cards_name(
@@ -193,7 +316,8 @@ pub async fn cards_name(
     f: &ListingFilter<'_>,
     after: Option<(String, i64)>,
     limit: i64,
-) -> sqlx::Result<Vec<CardRow>> {
+    candidates: Option<i64>,
+) -> sqlx::Result<ListingPage> {
     let (after_name, after_id) = after.unzip();
     listed_cards!(
         r#"from (select l.product_id, l.compare_at_minor, l.has_price_range, l.in_stock
@@ -205,17 +329,20 @@ pub async fn cards_name(
                   and ($5::text is null or (l.name collate "C", l.product_id) > ($5 collate "C", $6))
                 order by l.name collate "C", l.product_id limit $7) l
           join product p on p.product_id = l.product_id"#,
-        r#"where p.published order by p.name collate "C", p.product_id"#,
+        r#"p.name collate "C", p.product_id"#,
         category_id,
         f.terms,
         f.min_minor,
         f.max_minor,
         after_name,
         after_id,
-        limit
+        limit,
+        candidates.is_some(),
+        candidates.unwrap_or(0)
     )
     .fetch_all(pool)
     .await
+    .and_then(|rows| ListingPage::of(rows, candidates.is_some()))
 }
 
 /// Cards of the given products, in the given order (a page of search results).

@@ -67,9 +67,10 @@ pub async fn collection_page(
         category_by_path: false,
         filters: &filters,
     };
-    let categories = facet_categories(state, &candidates, category.as_ref()).await?;
+    let counts = facets::Counts::of(&candidates);
+    let categories = facet_categories(state, &counts, category.as_ref()).await?;
     let facets = facets::build(
-        &candidates,
+        &counts,
         &links,
         &categories,
         category.as_ref().map(|c| c.category_id),

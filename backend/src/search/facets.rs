@@ -1,7 +1,7 @@
 //! Facet counts over a candidate set, and the links that turn each filter on and off.
 
 use super::Candidate;
-use crate::db::catalog::CategoryRow;
+use crate::db::catalog::{CategoryRow, FacetRow};
 use crate::domain::money::{Currency, Money};
 use crate::domain::results::{ActiveFilter, Facet, FacetValue};
 use crate::domain::search::{href, Filters, OptionFilter, PriceRange};
@@ -44,22 +44,69 @@ impl Links<'_> {
     }
 }
 
+/// What the facets are counted from: how many candidates carry each facet term, and each candidate's price.
+#[derive(Debug, Default)]
+pub struct Counts<'a> {
+    pub terms: HashMap<&'a str, u32>,
+    pub prices: Vec<i64>,
+}
+
+impl<'a> Counts<'a> {
+    /// Counted over candidates the page has in hand.
+    pub fn of(candidates: &'a [Candidate]) -> Self {
+        Self::count(
+            candidates
+                .iter()
+                .map(|c| (c.facets.as_slice(), c.price_min_minor)),
+        )
+    }
+
+    /// Counted over a listing's facet rows (the ones its page statement brought).
+    pub fn of_rows(rows: &'a [FacetRow]) -> Self {
+        Self::count(
+            rows.iter()
+                .map(|r| (r.facets.as_slice(), r.price_min_minor)),
+        )
+    }
+
+    fn count(candidates: impl ExactSizeIterator<Item = (&'a [String], i64)>) -> Self {
+        let mut counts = Counts {
+            terms: HashMap::new(),
+            prices: Vec::with_capacity(candidates.len()),
+        };
+        for (facets, price) in candidates {
+            for term in facets {
+                *counts.terms.entry(term.as_str()).or_default() += 1;
+            }
+            counts.prices.push(price);
+        }
+        counts
+    }
+
+    /// How many candidates there are.
+    pub fn total(&self) -> usize {
+        self.prices.len()
+    }
+
+    /// The categories the candidates are in ('c:<id>' terms).
+    pub fn category_ids(&self) -> impl Iterator<Item = i64> + '_ {
+        self.terms
+            .keys()
+            .filter_map(|t| t.strip_prefix("c:").and_then(|id| id.parse().ok()))
+    }
+}
+
 /// The facets of a candidate set. `categories` holds every category the candidates name (for labels and the
 /// tree), `scope` the category whose children the category facet lists (None: the top level).
 pub fn build(
-    candidates: &[Candidate],
+    counts: &Counts<'_>,
     links: &Links<'_>,
     categories: &HashMap<i64, CategoryRow>,
     scope: Option<i64>,
     currency: Currency,
 ) -> Vec<Facet> {
     let filters = links.filters;
-    let mut term_counts: HashMap<&str, u32> = HashMap::new();
-    for c in candidates {
-        for term in &c.facets {
-            *term_counts.entry(term.as_str()).or_default() += 1;
-        }
-    }
+    let term_counts = &counts.terms;
     let mut facets = Vec::new();
 
     // Categories: the children of the scope that have candidates.
@@ -96,9 +143,10 @@ pub fn build(
     let bands: Vec<FacetValue> = PriceRange::BANDS
         .iter()
         .filter_map(|band| {
-            let count = candidates
+            let count = counts
+                .prices
                 .iter()
-                .filter(|c| band.contains_minor(c.price_min_minor, unit))
+                .filter(|&&price| band.contains_minor(price, unit))
                 .count() as u32;
             let selected = filters.price == Some(*band);
             (count > 0 || selected).then(|| FacetValue {
@@ -124,7 +172,7 @@ pub fn build(
     // counts the products that have it in stock ('s:Size=M').
     let prefix = if filters.in_stock { "s:" } else { "o:" };
     let mut options: BTreeMap<&str, Vec<(&str, u32)>> = BTreeMap::new();
-    for (term, count) in &term_counts {
+    for (term, count) in term_counts.iter() {
         if let Some((name, value)) = term.strip_prefix(prefix).and_then(|t| t.split_once('=')) {
             options.entry(name).or_default().push((value, *count));
         }

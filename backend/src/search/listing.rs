@@ -61,37 +61,46 @@ pub async fn category_page(
     let id = category.category_id;
     let is_continuation = after.is_some();
     let limit = PAGE_SIZE + 1;
+    // Without facet filters, the page's own statement brings the facet candidates too (one round trip); with
+    // them, the candidates come first (see the top of this file).
+    let summary = terms.is_empty().then_some(CANDIDATE_CAP);
 
     let rows = async {
         match after.clone().map(|c| (c.key, c.id)) {
             None => match sort {
-                SortOrder::Newest => db::cards_newest(pool, id, &f, None, limit).await,
-                SortOrder::PriceLowHigh => db::cards_price_asc(pool, id, &f, None, limit).await,
-                SortOrder::PriceHighLow => db::cards_price_desc(pool, id, &f, None, limit).await,
-                SortOrder::Name => db::cards_name(pool, id, &f, None, limit).await,
+                SortOrder::Newest => db::cards_newest(pool, id, &f, None, limit, summary).await,
+                SortOrder::PriceLowHigh => {
+                    db::cards_price_asc(pool, id, &f, None, limit, summary).await
+                }
+                SortOrder::PriceHighLow => {
+                    db::cards_price_desc(pool, id, &f, None, limit, summary).await
+                }
+                SortOrder::Name => db::cards_name(pool, id, &f, None, limit, summary).await,
             }
             .map(Ok),
             Some((SearchKey::Listing(key), after_id)) => match (sort, key) {
                 (SortOrder::Newest, CursorKey::Newest(micros)) => {
                     match chrono::DateTime::from_timestamp_micros(micros) {
-                        Some(t) => db::cards_newest(pool, id, &f, Some((t, after_id)), limit)
-                            .await
-                            .map(Ok),
+                        Some(t) => {
+                            db::cards_newest(pool, id, &f, Some((t, after_id)), limit, summary)
+                                .await
+                                .map(Ok)
+                        }
                         None => Ok(Err(DomainError::Cursor)),
                     }
                 }
                 (SortOrder::PriceLowHigh, CursorKey::Price(p)) => {
-                    db::cards_price_asc(pool, id, &f, Some((p, after_id)), limit)
+                    db::cards_price_asc(pool, id, &f, Some((p, after_id)), limit, summary)
                         .await
                         .map(Ok)
                 }
                 (SortOrder::PriceHighLow, CursorKey::Price(p)) => {
-                    db::cards_price_desc(pool, id, &f, Some((p, after_id)), limit)
+                    db::cards_price_desc(pool, id, &f, Some((p, after_id)), limit, summary)
                         .await
                         .map(Ok)
                 }
                 (SortOrder::Name, CursorKey::Name(n)) => {
-                    db::cards_name(pool, id, &f, Some((n, after_id)), limit)
+                    db::cards_name(pool, id, &f, Some((n, after_id)), limit, summary)
                         .await
                         .map(Ok)
                 }
@@ -103,27 +112,14 @@ pub async fn category_page(
     };
     let tree = async { Ok((tree.ancestors(id), tree.children(Some(id)))) };
     let (rows, candidates, (ancestors, children)) = if terms.is_empty() {
-        let candidates = async {
-            search_db::listing_candidates(
-                pool,
-                id,
-                &[],
-                min_minor,
-                max_minor,
-                i64::MAX,
-                CANDIDATE_CAP,
-            )
-            .await
-            .or_internal("counting facets")
-        };
-        let (rows, candidates, tree) = tokio::try_join!(
+        let (rows, tree) = tokio::try_join!(
             async { rows.await.or_internal("loading category products") },
-            candidates,
             tree
         )?;
-        (Some(rows), candidates, tree)
+        (Some(rows), Vec::new(), tree)
     } else {
         let (candidates, tree) = tokio::try_join!(filtered_candidates(pool, id, &f), tree)?;
+        let candidates: Vec<Candidate> = candidates.into_iter().map(Candidate::from).collect();
         if candidates.len() as i64 >= CANDIDATE_CAP {
             (
                 Some(rows.await.or_internal("loading category products")?),
@@ -134,9 +130,13 @@ pub async fn category_page(
             (None, candidates, tree)
         }
     };
-    let candidates: Vec<Candidate> = candidates.into_iter().map(Candidate::from).collect();
-    let capped = candidates.len() as i64 >= CANDIDATE_CAP;
-    let total = candidates.len() as u32;
+    let rows = rows.transpose()?;
+    let counts = match rows.as_ref().and_then(|page| page.candidates.as_ref()) {
+        Some(listed) => facets::Counts::of_rows(listed),
+        None => facets::Counts::of(&candidates),
+    };
+    let capped = counts.total() as i64 >= CANDIDATE_CAP;
+    let total = counts.total() as u32;
 
     let path = format!("/c/{}", category.slug);
     let mut fixed = Vec::new();
@@ -149,9 +149,9 @@ pub async fn category_page(
         category_by_path: true,
         filters: &filters,
     };
-    let categories = facet_categories(state, &candidates, Some(&category)).await?;
+    let categories = facet_categories(state, &counts, Some(&category)).await?;
     let facets = facets::build(
-        &candidates,
+        &counts,
         &links,
         &categories,
         Some(id),
@@ -167,8 +167,8 @@ pub async fn category_page(
         href(&path, &params)
     };
     let (hits, next_href) = match rows {
-        Some(rows) => {
-            let mut rows = rows?;
+        Some(page) => {
+            let mut rows = page.cards;
             let next_href = if rows.len() as i64 > PAGE_SIZE {
                 rows.truncate(PAGE_SIZE as usize);
                 rows.last().map(|last| next_link(cursor_after(last, sort)))

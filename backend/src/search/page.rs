@@ -94,14 +94,13 @@ pub async fn search_page(
     }
 
     let parts = Parts::of(&searched);
-    let (categories, matching) = tokio::try_join!(
-        facet_categories(state, &found.products, category.as_ref()),
-        async {
+    let counts = facets::Counts::of(&found.products);
+    let (categories, matching) =
+        tokio::try_join!(facet_categories(state, &counts, category.as_ref()), async {
             db::matching_categories(pool, &parts.query(), MATCHING_CATEGORIES)
                 .await
                 .or_internal("matching categories")
-        }
-    )?;
+        })?;
 
     let mut fixed = vec![("q", text.as_str().to_string())];
     if sort != SearchSort::default() {
@@ -114,7 +113,7 @@ pub async fn search_page(
         filters: &filters,
     };
     let facets = facets::build(
-        &found.products,
+        &counts,
         &links,
         &categories,
         category.as_ref().map(|c| c.category_id),
@@ -207,14 +206,10 @@ pub(super) fn empty_results(filters: &Filters, sort: SearchSort) -> ResultSet {
 /// Every category a candidate is in (with their ancestors), plus the selected one's children.
 pub(super) async fn facet_categories(
     state: &AppState,
-    candidates: &[Candidate],
+    counts: &facets::Counts<'_>,
     selected: Option<&CategoryRow>,
 ) -> Result<HashMap<i64, CategoryRow>, AppError> {
-    let mut ids: Vec<i64> = candidates
-        .iter()
-        .flat_map(|c| c.facets.iter())
-        .filter_map(|t| t.strip_prefix("c:").and_then(|id| id.parse().ok()))
-        .collect();
+    let mut ids: Vec<i64> = counts.category_ids().collect();
     ids.sort_unstable();
     ids.dedup();
     if let Some(s) = selected {

@@ -124,6 +124,7 @@ async fn facet_counts_match_a_brute_force_count(pool: PgPool) {
         vec![("in_stock", "1")],
         vec![("o", "Size:M")],
         vec![("o", "Size:M"), ("in_stock", "1")],
+        vec![("price", "25-50")],
         vec![("price", "25-50"), ("on_sale", "1")],
     ] {
         let mut form = vec![("slug", "clothing")];
