@@ -204,6 +204,7 @@ pub struct ListingFilter<'a> {
 
 // The four listings of a category, from `product_listing` (one row per product and per category it is listed in,
 // its ancestors included): each an index range scan in its order from the cursor on, filtered as it goes.
+// `candidates: Some(cap)` brings the listing's first `cap` products as facet candidates in the same statement.
 
 pub async fn cards_newest(
     pool: &PgPool,

@@ -63,44 +63,51 @@ pub async fn category_page(
     let limit = PAGE_SIZE + 1;
     // Without facet filters, the page's own statement brings the facet candidates too (one round trip); with
     // them, the candidates come first (see the top of this file).
-    let summary = terms.is_empty().then_some(CANDIDATE_CAP);
+    let candidate_cap = terms.is_empty().then_some(CANDIDATE_CAP);
 
     let rows = async {
         match after.clone().map(|c| (c.key, c.id)) {
             None => match sort {
-                SortOrder::Newest => db::cards_newest(pool, id, &f, None, limit, summary).await,
+                SortOrder::Newest => {
+                    db::cards_newest(pool, id, &f, None, limit, candidate_cap).await
+                }
                 SortOrder::PriceLowHigh => {
-                    db::cards_price_asc(pool, id, &f, None, limit, summary).await
+                    db::cards_price_asc(pool, id, &f, None, limit, candidate_cap).await
                 }
                 SortOrder::PriceHighLow => {
-                    db::cards_price_desc(pool, id, &f, None, limit, summary).await
+                    db::cards_price_desc(pool, id, &f, None, limit, candidate_cap).await
                 }
-                SortOrder::Name => db::cards_name(pool, id, &f, None, limit, summary).await,
+                SortOrder::Name => db::cards_name(pool, id, &f, None, limit, candidate_cap).await,
             }
             .map(Ok),
             Some((SearchKey::Listing(key), after_id)) => match (sort, key) {
                 (SortOrder::Newest, CursorKey::Newest(micros)) => {
                     match chrono::DateTime::from_timestamp_micros(micros) {
-                        Some(t) => {
-                            db::cards_newest(pool, id, &f, Some((t, after_id)), limit, summary)
-                                .await
-                                .map(Ok)
-                        }
+                        Some(t) => db::cards_newest(
+                            pool,
+                            id,
+                            &f,
+                            Some((t, after_id)),
+                            limit,
+                            candidate_cap,
+                        )
+                        .await
+                        .map(Ok),
                         None => Ok(Err(DomainError::Cursor)),
                     }
                 }
                 (SortOrder::PriceLowHigh, CursorKey::Price(p)) => {
-                    db::cards_price_asc(pool, id, &f, Some((p, after_id)), limit, summary)
+                    db::cards_price_asc(pool, id, &f, Some((p, after_id)), limit, candidate_cap)
                         .await
                         .map(Ok)
                 }
                 (SortOrder::PriceHighLow, CursorKey::Price(p)) => {
-                    db::cards_price_desc(pool, id, &f, Some((p, after_id)), limit, summary)
+                    db::cards_price_desc(pool, id, &f, Some((p, after_id)), limit, candidate_cap)
                         .await
                         .map(Ok)
                 }
                 (SortOrder::Name, CursorKey::Name(n)) => {
-                    db::cards_name(pool, id, &f, Some((n, after_id)), limit, summary)
+                    db::cards_name(pool, id, &f, Some((n, after_id)), limit, candidate_cap)
                         .await
                         .map(Ok)
                 }
