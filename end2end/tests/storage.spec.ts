@@ -4,8 +4,9 @@ import { addToCart, hydrated, cartCount } from "./helpers";
 async function addFirstInStock(page: import("@playwright/test").Page, category: string) {
   await page.goto(`/c/${category}?sort=price`);
   await hydrated(page);
-  const cards = page.getByTestId("product-card");
-  for (let i = 0; i < (await cards.count()); i++) {
+  // Counted once: on a product page there are no cards, and the loop must still try every one of them.
+  const count = await page.getByTestId("product-card").count();
+  for (let i = 0; i < count; i++) {
     await page.goto(`/c/${category}?sort=price`);
     await page.getByTestId("product-card").nth(i).click();
     await hydrated(page);
