@@ -46,6 +46,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let stylesheet = request::assets::stylesheet(&options);
     #[cfg(not(feature = "ssr"))]
     let stylesheet = "";
+    // The islands loader, after the nonce is set (leptos' `HydrationScripts`, rendered once per process).
+    #[cfg(feature = "ssr")]
+    let island_scripts = request::assets::island_scripts(&options);
+    #[cfg(not(feature = "ssr"))]
+    let island_scripts = ();
     let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
@@ -56,7 +61,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#1c1917"/>
                 <AutoReload options=options.clone()/>
                 <link rel="stylesheet" id="leptos" href=stylesheet/>
-                <HydrationScripts options islands=true/>
+                {island_scripts}
                 {navigation.map(|src| view! { <script type="module" src=src nonce=nonce></script> })}
                 <MetaTags/>
             </head>

@@ -4,7 +4,8 @@
 //! has a byte budget) under a name carrying a hash of that content, so it is cached for a year as immutable and
 //! a new release can never meet an old copy.
 
-use leptos::prelude::LeptosOptions;
+use leptos::prelude::*;
+use leptos::tachys::html::InertElement;
 use std::sync::{LazyLock, OnceLock};
 
 const NAVIGATION_SOURCE: &str = include_str!("../../js/navigation.js");
@@ -52,6 +53,27 @@ pub fn stylesheet(options: &LeptosOptions) -> &'static str {
             }
         }
         format!("/{}/{name}.css", options.site_pkg_dir)
+    })
+}
+
+/// The islands loader (preloads of the bundle and its wasm, and the module script that hydrates the islands) exactly
+/// as leptos' `HydrationScripts` writes it, rendered once per process: that component looks up the executable and
+/// reads the hash file for every page it renders (3 % of a rendered page's CPU). Each page gets the tags with its
+/// own nonce, put in place of the nonce of the page they were first rendered for.
+pub fn island_scripts(options: &LeptosOptions) -> InertElement {
+    static RENDERED: OnceLock<(String, Option<String>)> = OnceLock::new();
+    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string());
+    let render = || view! { <HydrationScripts options=options.clone() islands=true/> }.to_html();
+    let (html, first_nonce) = RENDERED.get_or_init(|| (render(), nonce.clone()));
+    // What `HydrationScripts` does besides writing its tags: in islands mode, the page itself is not hydrated.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    InertElement::new(match (first_nonce, &nonce) {
+        (Some(first), Some(now)) => html.replace(first.as_str(), now),
+        (None, None) => html.clone(),
+        // A page with a nonce when the first had none, or the other way round: rendered afresh.
+        _ => render(),
     })
 }
 

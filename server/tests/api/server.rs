@@ -736,13 +736,26 @@ async fn pages_allow_only_their_own_nonced_scripts(pool: PgPool) {
         csp.contains("frame-src 'none'"),
         "no frames outside payment pages: {csp}"
     );
-    // Another render, another nonce (another address is another entry of the page cache).
+    // Another render, another nonce (another address is another entry of the page cache), on every script of it:
+    // the islands loader, rendered once per process, gets each page's own.
     let again = app.client.get(app.url("/?render=2")).send().await.unwrap();
     let csp_again = again.headers()["content-security-policy"]
         .to_str()
         .unwrap()
         .to_string();
-    assert_ne!(nonces(&csp_again, "").0, nonce);
+    let html_again = again.text().await.unwrap();
+    let (nonce_again, scripts_again) = nonces(&csp_again, &html_again);
+    assert_ne!(nonce_again, nonce);
+    assert_eq!(scripts_again.len(), scripts.len());
+    assert!(
+        scripts_again.iter().all(|n| *n == nonce_again),
+        "every script carries the second page's nonce"
+    );
+    assert!(
+        !html_again.contains(&nonce),
+        "nothing of the first page's nonce is left"
+    );
+    assert!(html_again.contains("rel=\"modulepreload\"") && html_again.contains("hydrateIslands"));
 
     // Payment pages also allow the card provider, when one is configured.
     if let Some(stripe) = crate::helpers::stripe_url() {
