@@ -106,7 +106,7 @@ fn FacetList(facets: Vec<Facet>) -> impl IntoView {
                             <li>
                                 <a
                                     href=v.href
-                                    class=if v.selected { "flex justify-between rounded px-2 py-1 font-medium text-stone-900 bg-stone-200" } else { "flex justify-between rounded px-2 py-1 text-stone-700 hover:bg-stone-100" }
+                                    class=if v.selected { "facet-value facet-value-selected" } else { "facet-value" }
                                     aria-current=v.selected.then_some("true")
                                     rel="nofollow"
                                 >
