@@ -26,14 +26,16 @@ fn same_secret(a: &str, b: &str) -> bool {
 /// The order with this number as its owner sees it, if `key` is its link's secret.
 #[tracing::instrument(skip_all, fields(number = %number))]
 pub async fn view(state: &AppState, number: &str, key: &str) -> Result<OrderView, AppError> {
-    // One connection for the whole page.
-    let mut conn = state.checkout_conn("connecting for an order").await?;
-    let mut row = find_on(&mut conn, number, key).await?;
+    let row = find(state, number, key).await?;
     // A card payment that waits on the shopper's bank (3-D Secure) or on the provider is read back from the
     // provider first, so the page shows where it stands even before the webhook arrives.
-    if super::payments::refresh(state, &mut conn, &row).await? {
-        row = find_on(&mut conn, number, key).await?;
-    }
+    let refreshed = super::payments::refresh(state, &row).await?;
+    // One connection for the rest of the page.
+    let mut conn = state.checkout_conn("connecting for an order").await?;
+    let row = match refreshed {
+        true => find_on(&mut conn, number, key).await?,
+        false => row,
+    };
     let payment = super::payments::state_of(&mut conn, row.customer_order_id).await?;
     let card = (row.payment_method == PaymentMethod::Card.as_str()
         && row.status == OrderStatus::AwaitingPayment.as_db()

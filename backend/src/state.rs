@@ -89,7 +89,7 @@ impl AppState {
         &self,
         what: &'static str,
     ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, crate::error::AppError> {
-        self.checkout_pool.begin().await.or_internal(what)
+        begin_whole(&self.checkout_pool, what).await
     }
 
     /// A connection for catalog reads: the read replica when one is configured.
@@ -105,8 +105,25 @@ impl AppState {
         &self,
         what: &'static str,
     ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, crate::error::AppError> {
-        self.pool.begin().await.or_internal(what)
+        begin_whole(&self.pool, what).await
     }
+}
+
+/// A transaction whose start cannot be cut in half. sqlx counts a transaction as open only once PostgreSQL has
+/// answered BEGIN: a caller dropped while it waits for that answer (a client gone, a timeout) leaves the
+/// connection inside a transaction nothing will end, and it goes back to the pool that way. Every later statement
+/// on it then runs in that transaction, holding its row locks and hiding its writes until some unrelated caller
+/// commits on the same connection. Started in a task of its own, BEGIN always completes; if nobody is left to
+/// take the transaction, dropping it rolls back before the connection is reused.
+async fn begin_whole(
+    pool: &PgPool,
+    what: &'static str,
+) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, crate::error::AppError> {
+    let pool = pool.clone();
+    tokio::spawn(async move { pool.begin().await })
+        .await
+        .or_internal(what)?
+        .or_internal(what)
 }
 
 /// A distinct type so the services cannot mix up the two pools.

@@ -66,11 +66,11 @@ pub async fn pay(
             card: Some(card),
         })
         .await;
-    let mut conn = state.checkout_conn("connecting for payment").await?;
     let intent = match started {
         Ok(Started::Intent(intent)) => intent,
         failed => {
             let (message, error) = refusal(failed);
+            let mut conn = state.checkout_conn("connecting for payment").await?;
             fail(&mut conn, attempt.payment_id, &message).await?;
             return Err(error);
         }
@@ -85,7 +85,8 @@ pub async fn pay(
         failure_message: None,
         client_secret: None,
     };
-    record(&mut conn, &payment, &intent, "confirmation").await?;
+    record(state, &payment, &intent, "confirmation").await?;
+    let mut conn = state.checkout_conn("connecting for payment").await?;
     match state_of(&mut conn, order_id)
         .await?
         .unwrap_or(PaymentState::Processing)
@@ -235,24 +236,21 @@ async fn fail(conn: &mut PgConnection, payment_id: Uuid, message: &str) -> Resul
 
 /// Reads the order's open card payment back from the provider and records it. True when something changed.
 ///
-/// Runs on the caller's connection (the order page reads everything on one). It holds no transaction while it
-/// waits for the provider.
-pub async fn refresh(
-    state: &AppState,
-    conn: &mut PgConnection,
-    order: &order_db::OrderRow,
-) -> Result<bool, AppError> {
+/// It holds no connection while it waits for the provider, and records what the provider said in a transaction
+/// of its own.
+pub async fn refresh(state: &AppState, order: &order_db::OrderRow) -> Result<bool, AppError> {
     let Some(provider) = state.payments.card.clone() else {
         return Ok(false);
     };
     if order.status != OrderStatus::AwaitingPayment.as_db() {
         return Ok(false);
     }
-    let Some(payment) = db::latest(&mut *conn, order.customer_order_id)
+    let mut conn = state.checkout_conn("connecting for a payment").await?;
+    let latest = db::latest(&mut conn, order.customer_order_id)
         .await
-        .or_internal("loading payment")?
-        .filter(|p| p.status.is_open())
-    else {
+        .or_internal("loading payment")?;
+    drop(conn);
+    let Some(payment) = latest.filter(|p| p.status.is_open()) else {
         return Ok(false);
     };
     let Some(intent_id) = payment.intent_id.clone() else {
@@ -266,9 +264,7 @@ pub async fn refresh(
             return Ok(false);
         }
     };
-    let mut tx = sqlx::Connection::begin(&mut *conn)
-        .await
-        .or_internal("starting payment record")?;
+    let mut tx = state.checkout_begin("starting payment record").await?;
     let Some(payment) = lock_attempt(&mut tx, &intent_id, Some(payment.payment_id)).await? else {
         return Ok(false);
     };

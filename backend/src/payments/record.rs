@@ -5,6 +5,7 @@ use crate::db::payment::{self as db, PaymentStatus};
 use crate::domain::order::OrderStatus;
 use crate::error::AppError;
 use crate::payment::{Intent, IntentStatus};
+use crate::AppState;
 use crate::OrInternal;
 use sqlx::PgConnection;
 
@@ -33,14 +34,12 @@ pub(super) async fn lock_attempt(
 /// Records an intent as the provider reported it, in one transaction with the order change it causes.
 /// Returns what was done (the webhook log's outcome).
 pub(super) async fn record(
-    conn: &mut PgConnection,
+    state: &AppState,
     payment: &db::PaymentRow,
     intent: &Intent,
     source: &str,
 ) -> Result<&'static str, AppError> {
-    let mut tx = sqlx::Connection::begin(&mut *conn)
-        .await
-        .or_internal("starting payment record")?;
+    let mut tx = state.checkout_begin("starting payment record").await?;
     let outcome = record_on(&mut tx, payment, intent, source).await?;
     tx.commit().await.or_internal("committing payment record")?;
     Ok(outcome)

@@ -18,6 +18,7 @@ mod idempotency;
 mod jobs;
 mod live_stock;
 mod payments;
+mod pools;
 mod privacy;
 mod refunds;
 mod returns;
