@@ -69,5 +69,6 @@ export async function signedInAdmin(browser: Browser): Promise<Page> {
   await page.getByLabel("Password").fill(admin.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByTestId("account-email")).toHaveText(admin.email);
   return page;
 }

@@ -2,6 +2,7 @@
 //! filters as usual. Each request's span carries its request id (see `http::layers`).
 
 use crate::config::{Config, LogFormat};
+use std::io::IsTerminal;
 use tracing_subscriber::{fmt, prelude::*, EnvFilter};
 
 pub fn init(config: &Config) {
@@ -18,6 +19,13 @@ pub fn init(config: &Config) {
                     .with_current_span(true),
             )
             .try_init(),
-        LogFormat::Pretty => registry.with(fmt::layer().compact()).try_init(),
+        // Colours only on a terminal: a log written to a file stays greppable.
+        LogFormat::Pretty => registry
+            .with(
+                fmt::layer()
+                    .compact()
+                    .with_ansi(std::io::stdout().is_terminal()),
+            )
+            .try_init(),
     };
 }
