@@ -72,7 +72,7 @@ impl AppState {
         &self,
         what: &'static str,
     ) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, crate::error::AppError> {
-        self.pool.acquire().await.or_internal(what)
+        timed_acquire(&self.pool, "primary").await.or_internal(what)
     }
 
     /// A connection for checkout, orders and payments, from their own pool (checkout keeps working while the main
@@ -81,7 +81,9 @@ impl AppState {
         &self,
         what: &'static str,
     ) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, crate::error::AppError> {
-        self.checkout_pool.acquire().await.or_internal(what)
+        timed_acquire(&self.checkout_pool, "checkout")
+            .await
+            .or_internal(what)
     }
 
     /// A transaction on checkout's own pool.
@@ -89,7 +91,7 @@ impl AppState {
         &self,
         what: &'static str,
     ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, crate::error::AppError> {
-        begin_whole(&self.checkout_pool, what).await
+        begin_whole(&self.checkout_pool, "checkout", what).await
     }
 
     /// A connection for catalog reads: the read replica when one is configured.
@@ -97,7 +99,9 @@ impl AppState {
         &self,
         what: &'static str,
     ) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, crate::error::AppError> {
-        self.read_pool.0.acquire().await.or_internal(what)
+        timed_acquire(&self.read_pool.0, "read")
+            .await
+            .or_internal(what)
     }
 
     /// A transaction on the primary; `Internal` (logged, with `what` it was for) when it cannot start.
@@ -105,7 +109,7 @@ impl AppState {
         &self,
         what: &'static str,
     ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, crate::error::AppError> {
-        begin_whole(&self.pool, what).await
+        begin_whole(&self.pool, "primary", what).await
     }
 }
 
@@ -117,15 +121,34 @@ impl AppState {
 /// take the transaction, dropping it rolls back before the connection is reused.
 async fn begin_whole(
     pool: &PgPool,
+    name: &'static str,
     what: &'static str,
 ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, crate::error::AppError> {
     let pool = pool.clone();
-    tokio::spawn(async move { pool.begin().await })
-        .await
-        .or_internal(what)?
-        .or_internal(what)
+    let started = std::time::Instant::now();
+    tokio::spawn(async move {
+        let tx = pool.begin().await;
+        metrics::histogram!("bazaar_db_acquire_seconds", "pool" => name)
+            .record(started.elapsed().as_secs_f64());
+        tx
+    })
+    .await
+    .or_internal(what)?
+    .or_internal(what)
 }
 
 /// A distinct type so the services cannot mix up the two pools.
 #[derive(Clone)]
 pub struct ReadPool(pub PgPool);
+
+/// A connection from `pool`, with the wait for it recorded (`bazaar_db_acquire_seconds`, by pool).
+async fn timed_acquire(
+    pool: &PgPool,
+    name: &'static str,
+) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, sqlx::Error> {
+    let started = std::time::Instant::now();
+    let conn = pool.acquire().await;
+    metrics::histogram!("bazaar_db_acquire_seconds", "pool" => name)
+        .record(started.elapsed().as_secs_f64());
+    conn
+}

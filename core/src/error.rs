@@ -56,6 +56,24 @@ impl AppError {
     }
 
     /// The HTTP status this error is answered with, for pages and server functions alike.
+    /// A stable name for the kind of error, for metrics labels and logs (never shown to shoppers).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            AppError::Invalid { .. } => "invalid",
+            AppError::NotFound => "not_found",
+            AppError::OutOfStock { .. } => "out_of_stock",
+            AppError::Conflict { .. } => "conflict",
+            AppError::PaymentDeclined { .. } => "payment_declined",
+            AppError::SignInFailed => "sign_in_failed",
+            AppError::SignInRequired => "sign_in_required",
+            AppError::Forbidden => "forbidden",
+            AppError::RateLimited { .. } => "rate_limited",
+            AppError::Unavailable => "unavailable",
+            AppError::Internal => "internal",
+            AppError::Network => "network",
+        }
+    }
+
     pub fn status(&self) -> http::StatusCode {
         use http::StatusCode;
         match self {

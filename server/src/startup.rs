@@ -164,6 +164,7 @@ pub async fn serve(config: Config) -> Result<(), BoxError> {
     let options = leptos_options();
     let addr = config.bind.unwrap_or(options.site_addr);
     let state = build_state(&config).await?;
+    serve_metrics(&config, &state).await?;
     let worker = if config.worker_in_process {
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let worker = job_worker(&config, state.clone())?;
@@ -222,6 +223,27 @@ pub async fn serve(config: Config) -> Result<(), BoxError> {
     Ok(())
 }
 
+/// `/metrics` on `BAZAAR_METRICS_BIND`, when it is set.
+async fn serve_metrics(config: &Config, state: &AppState) -> Result<(), BoxError> {
+    let Some(addr) = config.metrics_bind else {
+        return Ok(());
+    };
+    if Some(addr) == config.bind {
+        return Err(
+            "BAZAAR_METRICS_BIND must differ from BAZAAR_BIND: metrics are not for the public port"
+                .into(),
+        );
+    }
+    crate::metrics::serve(
+        addr,
+        crate::metrics::Scrape {
+            state: state.clone(),
+            standby: config.database_read_url.is_some(),
+        },
+    )
+    .await
+}
+
 /// The job worker with every kind Bazaar runs, sending email as configured.
 pub fn job_worker(config: &Config, state: AppState) -> Result<Worker, BoxError> {
     let mailer = Mailer::new(&config.mail)?;
@@ -245,6 +267,7 @@ pub fn job_worker(config: &Config, state: AppState) -> Result<Worker, BoxError> 
 /// `server worker`: runs background jobs only, until SIGTERM or Ctrl-C, then finishes or hands back its jobs.
 pub async fn worker(config: Config) -> Result<(), BoxError> {
     let state = build_state(&config).await?;
+    serve_metrics(&config, &state).await?;
     job_worker(&config, state)?.run(shutdown_signal()).await?;
     Ok(())
 }

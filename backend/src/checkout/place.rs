@@ -38,6 +38,25 @@ pub async fn place_order(
     payment: PaymentMethod,
     now: DateTime<Utc>,
 ) -> Result<Placed, AppError> {
+    let placed = place(state, owner, key, reviewed_fingerprint, payment, now).await;
+    match &placed {
+        Ok(_) => metrics::counter!("bazaar_orders_placed_total", "payment" => payment.as_str())
+            .increment(1),
+        Err(e) => {
+            metrics::counter!("bazaar_orders_refused_total", "reason" => e.kind()).increment(1)
+        }
+    }
+    placed
+}
+
+async fn place(
+    state: &AppState,
+    owner: CartOwner,
+    key: Uuid,
+    reviewed_fingerprint: &str,
+    payment: PaymentMethod,
+    now: DateTime<Utc>,
+) -> Result<Placed, AppError> {
     let request_hash = format!("{reviewed_fingerprint}|{}", payment.as_str());
     let mut tx = state.checkout_begin("starting order").await?;
     if let Some(earlier) = lock_key(&mut tx, key, owner, &request_hash).await? {

@@ -136,6 +136,34 @@ pub async fn dead(pool: &PgPool, limit: i64) -> sqlx::Result<Vec<DeadRow>> {
     .await
 }
 
+/// The queue of one kind of job, for the metrics: jobs waiting (`queued`, of which `ready` may run now), how long
+/// the oldest ready one has waited, and the dead ones kept.
+pub struct QueueRow {
+    pub kind: String,
+    pub queued: i64,
+    pub ready: i64,
+    pub oldest_ready_secs: f64,
+    pub dead: i64,
+}
+
+/// Every kind with queued or dead jobs. Reads the two partial indexes only, never the done jobs.
+pub async fn queue(pool: &PgPool) -> sqlx::Result<Vec<QueueRow>> {
+    sqlx::query_as!(
+        QueueRow,
+        r#"with waiting as (
+               select kind, count(*) as queued, count(*) filter (where run_at <= now()) as ready,
+                      min(run_at) filter (where run_at <= now()) as oldest
+               from job where status = 'queued' group by kind),
+           dead as (select kind, count(*) as dead from job where status = 'dead' group by kind)
+           select kind as "kind!", coalesce(queued, 0) as "queued!", coalesce(ready, 0) as "ready!",
+                  coalesce(extract(epoch from now() - oldest), 0)::float8 as "oldest_ready_secs!",
+                  coalesce(dead, 0) as "dead!"
+           from waiting full join dead using (kind)"#
+    )
+    .fetch_all(pool)
+    .await
+}
+
 /// Queues dead jobs again with a fresh set of tries: one (`Some(id)`) or all of them. Returns how many.
 pub async fn retry_dead(pool: &PgPool, job_id: Option<i64>) -> sqlx::Result<u64> {
     Ok(sqlx::query!(

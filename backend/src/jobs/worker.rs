@@ -231,10 +231,21 @@ async fn run_one(pool: &PgPool, config: &WorkerConfig, handler: Arc<dyn super::H
         }
     };
     let elapsed_ms = started.elapsed().as_millis() as u64;
+    let give_up = outcome
+        .as_ref()
+        .is_err_and(|e| matches!(e, JobError::Permanent(_)) || job.attempt >= job.max_attempts);
+    let result = match (&outcome, give_up) {
+        (Ok(()), _) => "done",
+        (Err(_), false) => "retry",
+        (Err(_), true) => "dead",
+    };
+    metrics::counter!("bazaar_job_runs_total", "kind" => job.kind.clone(), "result" => result)
+        .increment(1);
+    metrics::histogram!("bazaar_job_duration_seconds", "kind" => job.kind.clone())
+        .record(started.elapsed().as_secs_f64());
     let recorded = match &outcome {
         Ok(()) => db::complete(pool, job.id).await,
         Err(e) => {
-            let give_up = matches!(e, JobError::Permanent(_)) || job.attempt >= job.max_attempts;
             let unit = (uuid::Uuid::new_v4().as_u128() as u64) as f64 / (u64::MAX as f64 + 1.0);
             let delay = backoff(job.attempt, config.backoff_base, config.backoff_max, unit);
             if give_up {

@@ -270,6 +270,7 @@ pub async fn refresh(state: &AppState, order: &order_db::OrderRow) -> Result<boo
     };
     let outcome = record_on(&mut tx, &payment, &intent, "retrieval").await?;
     tx.commit().await.or_internal("committing payment record")?;
+    record::count("retrieval", outcome);
     Ok(outcome != "already_paid" && outcome != "already_failed")
 }
 

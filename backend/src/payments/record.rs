@@ -42,7 +42,21 @@ pub(super) async fn record(
     let mut tx = state.checkout_begin("starting payment record").await?;
     let outcome = record_on(&mut tx, payment, intent, source).await?;
     tx.commit().await.or_internal("committing payment record")?;
+    count(source, outcome);
     Ok(outcome)
+}
+
+/// Counts a recorded provider answer (`bazaar_payment_updates_total`): where it came from (`confirmation`,
+/// `retrieval`, `webhook`) and what it did (`paid`, `failed`, `already_paid`, …).
+pub(super) fn count(source: &str, outcome: &'static str) {
+    let source = match source {
+        "confirmation" => "confirmation",
+        "retrieval" => "retrieval",
+        "webhook" => "webhook",
+        _ => "other",
+    };
+    metrics::counter!("bazaar_payment_updates_total", "source" => source, "outcome" => outcome)
+        .increment(1);
 }
 
 pub(super) async fn record_on(

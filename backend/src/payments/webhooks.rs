@@ -102,6 +102,7 @@ pub async fn process_event(state: &AppState, event_id: &str) -> Result<String, A
         .await
         .or_internal("recording webhook outcome")?;
     tx.commit().await.or_internal("committing webhook")?;
+    super::record::count("webhook", outcome);
     tracing::info!(event = %event_id, outcome, "payment event handled");
     Ok(outcome.to_string())
 }

@@ -38,6 +38,9 @@ pub struct Config {
     pub database_read_url: Option<Secret>,
     pub db_max_connections: u32,
     pub bind: Option<SocketAddr>,
+    /// Where `/metrics` (Prometheus' text format) is served (`BAZAAR_METRICS_BIND`, e.g. `127.0.0.1:9091`); unset:
+    /// nowhere. Never the public address: keep it on a private interface.
+    pub metrics_bind: Option<SocketAddr>,
     pub public_url: Option<String>,
     pub media_dir: PathBuf,
     /// Product images in an S3-compatible bucket instead of `media_dir` (`BAZAAR_S3_BUCKET` and its siblings).
@@ -147,6 +150,7 @@ impl Config {
             checkout_db_connections: env.positive("BAZAAR_CHECKOUT_DB_CONNECTIONS", 8)?,
             run_migrations: env.or("BAZAAR_RUN_MIGRATIONS", true)?,
             bind: env.parse("BAZAAR_BIND")?,
+            metrics_bind: env.parse("BAZAAR_METRICS_BIND")?,
             tls: sections::tls(&env)?,
             secure_cookies: env.parse("BAZAAR_SECURE_COOKIES")?,
             media_dir: env

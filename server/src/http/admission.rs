@@ -59,9 +59,13 @@ pub async fn layer(State(admission): State<Admission>, req: Request, next: Next)
     match policy::of(req.uri().path()).lane {
         Lane::Exempt => next.run(req).await,
         Lane::Browse => match admission.other.clone().try_acquire_owned() {
-            Ok(_permit) => next.run(req).await,
+            Ok(_permit) => {
+                let _counted = InFlight::enter("browse");
+                next.run(req).await
+            }
             Err(_) => {
                 tracing::warn!(path = %req.uri().path(), "shedding: catalog limit reached");
+                metrics::counter!("bazaar_admission_shed_total", "lane" => "browse").increment(1);
                 busy()
             }
         },
@@ -69,13 +73,34 @@ pub async fn layer(State(admission): State<Admission>, req: Request, next: Next)
             match tokio::time::timeout(CHECKOUT_WAIT, admission.checkout.clone().acquire_owned())
                 .await
             {
-                Ok(Ok(_permit)) => next.run(req).await,
+                Ok(Ok(_permit)) => {
+                    let _counted = InFlight::enter("checkout");
+                    next.run(req).await
+                }
                 _ => {
                     tracing::warn!(path = %req.uri().path(), "checkout limit reached and no slot freed in time");
+                    metrics::counter!("bazaar_admission_shed_total", "lane" => "checkout")
+                        .increment(1);
                     busy()
                 }
             }
         }
+    }
+}
+
+/// A request holding a slot, counted in `bazaar_admission_in_flight` until it ends (or is dropped).
+struct InFlight(&'static str);
+
+impl InFlight {
+    fn enter(lane: &'static str) -> Self {
+        metrics::gauge!("bazaar_admission_in_flight", "lane" => lane).increment(1.0);
+        InFlight(lane)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        metrics::gauge!("bazaar_admission_in_flight", "lane" => self.0).decrement(1.0);
     }
 }
 

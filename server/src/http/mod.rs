@@ -10,6 +10,7 @@ pub mod live_stock;
 pub mod origin;
 pub mod page_cache;
 pub mod rate_limit;
+pub mod request_metrics;
 pub mod security_headers;
 pub mod seo;
 pub mod static_files;
@@ -96,6 +97,8 @@ pub async fn router_with_tasks(
     live_stock::LiveStock,
 ) {
     let mut tasks = Vec::new();
+    // Metrics recorded from here on are kept (the recorder is the process's, installed once).
+    crate::metrics::handle();
     let routes = ROUTES.clone();
     let (public_url, origins) = site_origins(config, &leptos_options);
     let site = SiteState {
@@ -190,7 +193,9 @@ pub async fn router_with_tasks(
             let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id)
         }))
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        // Outermost: counts what the client got, shed and rate-limited answers included.
+        .layer(axum::middleware::from_fn(request_metrics::layer));
     let router = security_headers::layers(https)
         .into_iter()
         .filter(|_| secure)

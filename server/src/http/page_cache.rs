@@ -248,6 +248,16 @@ impl PageCache {
                 u32::try_from(entry.weight(key)).unwrap_or(u32::MAX)
             })
             .time_to_live(ttl.max(Duration::from_millis(1)))
+            .eviction_listener(|_key, _entry, cause| {
+                let cause = match cause {
+                    moka::notification::RemovalCause::Expired => "expired",
+                    moka::notification::RemovalCause::Explicit => "changed",
+                    moka::notification::RemovalCause::Replaced => "replaced",
+                    moka::notification::RemovalCause::Size => "size",
+                };
+                metrics::counter!("bazaar_page_cache_removals_total", "cause" => cause)
+                    .increment(1);
+            })
             .build();
         Self {
             inner: Arc::new(Inner {
@@ -357,6 +367,13 @@ impl PageCache {
     /// Drops the cached pages that `scope` covers; a render under way when this is called will not be kept.
     /// Live followers are told.
     pub fn evict(&self, scope: Scope) {
+        let named = match scope {
+            Scope::All => "all",
+            Scope::Listings => "listings",
+            Scope::Products => "products",
+            Scope::Product(_) => "product",
+        };
+        metrics::counter!("bazaar_page_cache_changes_total", "scope" => named).increment(1);
         // No follower is not an error.
         let _ = self.inner.changes.send(scope.clone());
         {
@@ -646,7 +663,10 @@ pub async fn layer(State(cache): State<PageCache>, mut req: Request, next: Next)
         .cloned()
         .collect();
     if cache.enabled() {
-        if let Some(entry) = cache.lookup(&key) {
+        let found = cache.lookup(&key);
+        let result = if found.is_some() { "hit" } else { "miss" };
+        metrics::counter!("bazaar_page_cache_requests_total", "result" => result).increment(1);
+        if let Some(entry) = found {
             cache.recompress(key.clone(), entry.clone());
             let mut headers = entry.headers.clone();
             mark(

@@ -124,10 +124,19 @@ pub async fn layer(State(limits): State<RateLimits>, request: Request, next: Nex
         Limit::SignIn => limits.sign_in.as_deref().and_then(|l| wait(l, &ip)),
         Limit::General | Limit::None => None,
     };
-    let wait = order_wait.or_else(|| limits.all.as_deref().and_then(|l| wait(l, &ip)));
+    let which = match limit {
+        Limit::Orders => "orders",
+        Limit::SignIn => "sign_in",
+        Limit::General | Limit::None => "general",
+    };
+    let (wait, which) = match order_wait {
+        Some(wait) => (Some(wait), which),
+        None => (limits.all.as_deref().and_then(|l| wait(l, &ip)), "general"),
+    };
     match wait {
         None => next.run(request).await,
         Some(wait) => {
+            metrics::counter!("bazaar_rate_limited_total", "limit" => which).increment(1);
             tracing::warn!(%ip, path, retry_after_ms = wait.as_millis() as u64, "rate limited");
             too_many(request.headers(), wait)
         }

@@ -17,6 +17,7 @@ mod helpers;
 mod idempotency;
 mod jobs;
 mod live_stock;
+mod metrics;
 mod payments;
 mod pools;
 mod privacy;
