@@ -16,7 +16,14 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+/// The migrations this build knows. A database migrated further by a newer release is accepted as it is (its
+/// extra migrations are not an error): during a blue-green switch the previous release starts, or restarts after
+/// a crash, against the schema the new one brought. Migrations only expand, so that schema still serves it, and
+/// `tests/api/expand_contract.rs` checks that the previous release's queries still fit.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate::Migrator {
+    ignore_missing: true,
+    ..sqlx::migrate!("../migrations")
+};
 
 /// How long a pooled connection may sit idle and still be handed out without a ping first.
 const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
