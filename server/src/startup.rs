@@ -183,11 +183,22 @@ pub async fn serve(config: Config) -> Result<(), BoxError> {
         tracing::info!("background jobs run in separate `server worker` processes");
         None
     };
-    let (router, live_stock) = http::router(state, options, &config).await;
-    // Long-lived streams would hold the drain open: they end when it starts (browsers reconnect elsewhere).
+    let (router, drain) = http::router(state, options, &config).await;
+    // Not ready at once, and live stock streams end (they would hold the drain open); then, on SIGTERM, serving
+    // on for the drain delay while the load balancer moves traffic away; then the listener closes and requests
+    // in flight finish. Ctrl-C (a developer) skips the delay.
+    let delay = std::time::Duration::from_secs(config.drain_delay_secs);
     let draining = async move {
-        shutdown_signal().await;
-        live_stock.drain();
+        let signal = shutdown_signal().await;
+        drain.start();
+        if signal == Signal::Terminate && !delay.is_zero() {
+            tracing::info!(
+                secs = delay.as_secs(),
+                "not ready (/readyz 503); serving on while the load balancer moves traffic away"
+            );
+            tokio::time::sleep(delay).await;
+        }
+        tracing::info!("listener closed; finishing requests in flight");
     };
     let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     match &config.tls {
@@ -275,7 +286,11 @@ pub fn job_worker(config: &Config, state: AppState) -> Result<Worker, BoxError> 
 pub async fn worker(config: Config) -> Result<(), BoxError> {
     let state = build_state(&config).await?;
     serve_metrics(&config, &state).await?;
-    job_worker(&config, state)?.run(shutdown_signal()).await?;
+    job_worker(&config, state)?
+        .run(async {
+            shutdown_signal().await;
+        })
+        .await?;
     Ok(())
 }
 
@@ -347,8 +362,14 @@ fn generated_password() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Signal {
+    Terminate,
+    Interrupt,
+}
+
 /// SIGTERM (what a deploy sends) or Ctrl-C. axum then stops accepting and finishes in-flight requests.
-async fn shutdown_signal() {
+async fn shutdown_signal() -> Signal {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -363,6 +384,10 @@ async fn shutdown_signal() {
     };
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    let signal = tokio::select! {
+        _ = ctrl_c => Signal::Interrupt,
+        _ = term => Signal::Terminate,
+    };
     tracing::info!("shutdown signal received; draining");
+    signal
 }

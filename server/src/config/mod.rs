@@ -82,6 +82,9 @@ pub struct Config {
     pub stripe: Option<backend::payment::stripe::StripeConfig>,
     /// Email: SMTP when `BAZAAR_SMTP_HOST` is set, else `.eml` files in `BAZAAR_MAIL_DIR`.
     pub mail: backend::email::MailConfig,
+    /// After SIGTERM, how long the server goes on serving with `/readyz` at 503 before it closes its listener
+    /// (`BAZAAR_DRAIN_DELAY_SECS`, 5): time for the load balancer to see it and send traffic elsewhere.
+    pub drain_delay_secs: u64,
     /// Run background jobs inside `serve` too (`BAZAAR_WORKER_IN_PROCESS`, default true).
     pub worker_in_process: bool,
     /// Job worker timing (`BAZAAR_JOB_POLL_MS`, `BAZAAR_JOB_LEASE_SECS`, `BAZAAR_JOB_BACKOFF_BASE_MS`).
@@ -178,6 +181,7 @@ impl Config {
             )?,
             stripe: sections::stripe(&env)?,
             mail: sections::mail(&env, public_url.as_deref())?,
+            drain_delay_secs: env.or("BAZAAR_DRAIN_DELAY_SECS", 5)?,
             worker_in_process: env.or("BAZAAR_WORKER_IN_PROCESS", true)?,
             worker: sections::worker(&env)?,
             rate_limits: sections::ip_limits(&env)?,
@@ -239,6 +243,7 @@ mod tests {
         assert_eq!(c.page_cache_ttl_secs, 300);
         assert_eq!(c.page_cache_cdn_secs, 5);
         assert_eq!(c.live_stock_max_streams, 500);
+        assert_eq!(c.drain_delay_secs, 5);
         assert_eq!(c.rate_limits.per_ip_per_minute.map(|n| n.get()), Some(600));
         assert!(c.rate_limits.trusted_proxies.is_empty());
     }

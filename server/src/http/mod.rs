@@ -3,6 +3,7 @@
 pub mod admission;
 pub mod bench;
 pub mod compress;
+pub mod drain;
 pub mod exports;
 pub mod fn_errors;
 pub mod health;
@@ -72,30 +73,27 @@ pub struct SiteState {
     pub app: AppState,
     pub leptos_options: LeptosOptions,
     pub public_url: PublicUrl,
+    pub draining: drain::Draining,
 }
 
-/// The router, and its live stock streams, which the caller ends when it drains.
+/// The router, and what starts its drain.
 pub async fn router(
     state: AppState,
     leptos_options: LeptosOptions,
     config: &Config,
-) -> (Router, live_stock::LiveStock) {
-    let (router, _, live_stock) = router_with_tasks(state, leptos_options, config).await;
-    (router, live_stock)
+) -> (Router, drain::Drain) {
+    let (router, _, drain) = router_with_tasks(state, leptos_options, config).await;
+    (router, drain)
 }
 
 /// The router, the background tasks it started (the page cache's listener, live stock's follower), for a caller
 /// that must stop them itself (tests: a task left running keeps its database connection, and the test's database,
-/// open), and its live stock streams.
+/// open), and what starts its drain.
 pub async fn router_with_tasks(
     state: AppState,
     leptos_options: LeptosOptions,
     config: &Config,
-) -> (
-    Router,
-    Vec<tokio::task::JoinHandle<()>>,
-    live_stock::LiveStock,
-) {
+) -> (Router, Vec<tokio::task::JoinHandle<()>>, drain::Drain) {
     let mut tasks = Vec::new();
     // Metrics recorded from here on are kept (the recorder is the process's, installed once).
     crate::metrics::handle();
@@ -105,7 +103,9 @@ pub async fn router_with_tasks(
         app: state.clone(),
         leptos_options: leptos_options.clone(),
         public_url: public_url.clone(),
+        draining: drain::Draining::default(),
     };
+    let draining = site.draining.clone();
     let https = public_url.0.starts_with("https://") || config.is_https();
     let context = {
         let state = state.clone();
@@ -194,6 +194,7 @@ pub async fn router_with_tasks(
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id)
         }))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(axum::middleware::from_fn_with_state(draining.clone(), drain::layer))
         // Outermost: counts what the client got, shed and rate-limited answers included.
         .layer(axum::middleware::from_fn(request_metrics::layer));
     let router = security_headers::layers(https)
@@ -201,5 +202,12 @@ pub async fn router_with_tasks(
         .filter(|_| secure)
         .fold(router, |router, layer| router.layer(layer))
         .with_state(site);
-    (router, tasks, live_stock)
+    (
+        router,
+        tasks,
+        drain::Drain {
+            draining,
+            live_stock,
+        },
+    )
 }

@@ -229,7 +229,7 @@ pub async fn spawn_app_with(pool: PgPool, settings: &[(&str, &str)]) -> TestApp 
             panic!("job worker stopped: {e}");
         }
     });
-    let (router, mut tasks, live_stock) =
+    let (router, mut tasks, drain) =
         server::http::router_with_tasks(state.clone(), options, &config).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -255,7 +255,7 @@ pub async fn spawn_app_with(pool: PgPool, settings: &[(&str, &str)]) -> TestApp 
         client,
         pool,
         state,
-        live_stock,
+        live_stock: drain.live_stock,
         _media: media,
         _running: StopOnDrop({
             tasks.extend([server, worker]);

@@ -13,6 +13,7 @@ mod admin_imports;
 mod cart;
 mod catalog;
 mod checkout;
+mod drain;
 mod expand_contract;
 mod helpers;
 mod idempotency;
