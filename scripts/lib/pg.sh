@@ -54,6 +54,8 @@ pg_start() {
     return 0
   fi
   local opts="-p $port -k $sock -c listen_addresses=127.0.0.1 -c max_connections=300"
+  # PG_EXTRA_OPTS: more server settings, e.g. "-c synchronous_standby_names=bazaar_backup".
+  opts="$opts ${PG_EXTRA_OPTS:-}"
   if [ "$mode" = throwaway ]; then
     opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   fi
