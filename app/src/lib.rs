@@ -25,7 +25,8 @@ use pages::account::{
 };
 use pages::admin::{
     AdminHome, AdminLayout, AdminOrderPage, AuditPage, CategoriesPage, CustomerPage, CustomersPage,
-    DiscountsPage, ImportPage, ImportsPage, OrdersPage, ProductEditPage, ProductsPage, StockPage,
+    DiscountsPage, FlagsPage, ImportPage, ImportsPage, OrdersPage, ProductEditPage, ProductsPage,
+    StockPage,
 };
 use pages::checkout::{contact::CheckoutPage, review::ReviewPage, shipping::ShippingPage};
 use pages::{
@@ -125,6 +126,7 @@ fn Storefront() -> impl IntoView {
                     <Route path=StaticSegment("imports") view=ImportsPage/>
                     <Route path=(StaticSegment("imports"), ParamSegment("id")) view=ImportPage/>
                     <Route path=StaticSegment("audit") view=AuditPage/>
+                    <Route path=StaticSegment("flags") view=FlagsPage/>
                 </ParentRoute>
             </Routes>
         </main>

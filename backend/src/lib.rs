@@ -17,6 +17,7 @@ pub mod checkout;
 pub mod crypto;
 pub mod db;
 pub mod email;
+pub mod flags;
 pub mod images;
 pub mod jobs;
 pub mod limits;

@@ -37,11 +37,14 @@ pub async fn view(state: &AppState, number: &str, key: &str) -> Result<OrderView
         false => row,
     };
     let payment = super::payments::state_of(&mut conn, row.customer_order_id).await?;
-    let card = (row.payment_method == PaymentMethod::Card.as_str()
+    let payable_by_card = row.payment_method == PaymentMethod::Card.as_str()
         && row.status == OrderStatus::AwaitingPayment.as_db()
-        && row.stock_state == StockState::Reserved.as_db())
-    .then(|| state.payments.card_setup())
-    .flatten();
+        && row.stock_state == StockState::Reserved.as_db();
+    // The card fields' setup even while cards are paused: a payment under way (3-D Secure) needs it to finish.
+    let card = payable_by_card
+        .then(|| state.payments.card_setup())
+        .flatten();
+    let cards_paused = payable_by_card && state.cards_paused();
     let returnable = super::returns::returnable(
         &mut conn,
         &row,
@@ -51,6 +54,7 @@ pub async fn view(state: &AppState, number: &str, key: &str) -> Result<OrderView
     .await?;
     let mut view = to_view(&mut conn, &state.keys, row, payment, card).await?;
     view.returnable = returnable;
+    view.cards_paused = cards_paused;
     Ok(view)
 }
 
@@ -132,6 +136,7 @@ pub(crate) async fn to_view(
         placed_at: row.created_at.to_rfc3339(),
         payment,
         card,
+        cards_paused: false,
         pay_by: (status == OrderStatus::AwaitingPayment
             && row.stock_state == StockState::Reserved.as_db())
         .then(|| row.reserved_until.map(|t| t.to_rfc3339()))

@@ -64,9 +64,43 @@ pub struct AppState {
     pub media: super::media::MediaStore,
     /// The category tree, kept in memory while the server hears of catalog changes.
     pub categories: std::sync::Arc<super::categories::CategoryMemo>,
+    /// Feature flags, kept in memory and reloaded when an admin changes one (see `flags`).
+    pub flags: std::sync::Arc<super::flags::Flags>,
 }
 
 impl AppState {
+    /// The shop takes cards, but an admin has taken them offline (the `card_payments` kill switch).
+    pub fn cards_paused(&self) -> bool {
+        self.payments.card.is_some()
+            && !self
+                .flags
+                .is_on(crate::domain::flags::Flag::CardPayments, None)
+    }
+
+    /// What the browser needs for card fields, while the shop takes cards now.
+    pub fn card_setup(&self) -> Option<crate::domain::checkout::CardSetup> {
+        if self.cards_paused() {
+            return None;
+        }
+        self.payments.card_setup()
+    }
+
+    /// `Invalid` (on the payment method) unless a card can be charged now: none configured, or paused.
+    pub fn require_cards(&self) -> Result<(), crate::error::AppError> {
+        if self.payments.card.is_none() {
+            return Err(crate::error::AppError::invalid(
+                "payment_method",
+                "This shop does not take cards; please choose another way to pay.",
+            ));
+        }
+        if self.cards_paused() {
+            return Err(crate::error::AppError::invalid(
+                "payment_method",
+                crate::domain::flags::CARDS_PAUSED,
+            ));
+        }
+        Ok(())
+    }
     /// A connection to the primary; `Internal` (logged, with `what` it was for) when none can be had.
     pub async fn conn(
         &self,

@@ -131,6 +131,7 @@ pub fn state_from_pools(
         keys,
         media,
         categories: Default::default(),
+        flags: Default::default(),
         payments: payments(config)?,
         account_limits: account_limits(config),
         checkout_pool: pool.clone(),

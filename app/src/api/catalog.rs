@@ -90,6 +90,16 @@ pub async fn suggest(q: String) -> Result<Suggestions, AppError> {
         return Ok(Suggestions::default());
     };
     let state = crate::request::context::state()?;
+    let shopper = crate::request::cookies::rollout_key(&crate::request::context::headers());
+    if !state.flags.is_on(
+        crate::domain::flags::Flag::SearchSuggestions,
+        shopper.as_deref(),
+    ) {
+        return Ok(Suggestions {
+            off: true,
+            ..Suggestions::default()
+        });
+    }
     let (products, categories) = backend::search::page::suggestions(&state, &text, 6).await?;
     Ok(Suggestions {
         products: products
@@ -100,6 +110,7 @@ pub async fn suggest(q: String) -> Result<Suggestions, AppError> {
             })
             .collect(),
         categories,
+        off: false,
     })
 }
 

@@ -13,6 +13,8 @@ pub struct CheckoutPageData {
     pub idempotency_key: String,
     /// Set when the shop takes cards: the provider's script and key for its card fields.
     pub card: Option<CardSetup>,
+    /// The shop takes cards but they are offline for now (an admin's kill switch): the page says so.
+    pub cards_paused: bool,
     /// Signed in, before any address is entered: the account's email and default saved address, to start from.
     pub account_email: Option<String>,
     pub saved_address: Option<crate::domain::address::Address>,
@@ -41,7 +43,8 @@ pub async fn get_checkout() -> Result<CheckoutPageData, AppError> {
     Ok(CheckoutPageData {
         summary,
         idempotency_key: uuid::Uuid::new_v4().to_string(),
-        card: state.payments.card_setup(),
+        card: state.card_setup(),
+        cards_paused: state.cards_paused(),
         account_email,
         saved_address,
     })

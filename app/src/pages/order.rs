@@ -70,7 +70,7 @@ fn OrderDetail(order: OrderView, key: String) -> impl IntoView {
             </p>
         })}
         {(awaiting && order.payment_method == PaymentMethod::Card).then(|| view! {
-            <CardPayment number=order.number.clone() key payment=order.payment.clone() setup=order.card.clone()/>
+            <CardPayment number=order.number.clone() key payment=order.payment.clone() setup=order.card.clone() paused=order.cards_paused/>
         })}
         <p class="mt-4 text-sm text-stone-600">"Keep this page's address: it is the link to your order."</p>
         <div class="mt-6 grid gap-8 md:grid-cols-[1fr_22rem]">
@@ -155,9 +155,23 @@ fn CardPayment(
     key: String,
     payment: Option<PaymentState>,
     setup: Option<crate::domain::checkout::CardSetup>,
+    paused: bool,
 ) -> impl IntoView {
     let action = ServerAction::<PayOrder>::new();
     let error = crate::pages::checkout::form_error(action.value());
+    // Offline for new payments; one under way (the bank's check, processing) still completes.
+    let under_way = matches!(
+        payment,
+        Some(PaymentState::RequiresAction { .. } | PaymentState::Processing)
+    );
+    if paused && !under_way {
+        return view! {
+            <p class="mt-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900" role="status" data-testid="cards-paused">
+                {crate::domain::flags::CARDS_PAUSED} " Your items are still held for you."
+            </p>
+        }
+        .into_any();
+    }
     let Some(setup) = setup else {
         return view! {
             <p class="mt-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900" data-testid="payment-closed">

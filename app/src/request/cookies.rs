@@ -36,6 +36,13 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The key a feature flag's rollout knows a shopper by: their cart, else their session (see `domain::flags`).
+pub fn rollout_key(headers: &HeaderMap) -> Option<String> {
+    cart_token(headers)
+        .map(|t| t.to_string())
+        .or_else(|| session_token(headers))
+}
+
 /// Sets the session cookie (`Some`), or removes it (`None`), on the current response.
 pub fn set_session_cookie(token: Option<&str>, max_age_secs: u64, secure: bool) {
     let secure = if secure { "; Secure" } else { "" };

@@ -11,6 +11,7 @@ pub mod customers;
 pub mod dashboard;
 pub mod discounts;
 pub mod exports;
+pub mod flags;
 pub mod images;
 pub mod imports;
 pub mod orders;

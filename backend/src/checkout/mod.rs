@@ -198,11 +198,8 @@ pub async fn place_and_pay(
     payment: Payment,
     now: DateTime<Utc>,
 ) -> Result<PlacedOrder, AppError> {
-    if matches!(payment, Payment::Card(_)) && state.payments.card.is_none() {
-        return Err(AppError::invalid(
-            "payment_method",
-            "This shop does not take cards; please choose another way to pay.",
-        ));
+    if matches!(payment, Payment::Card(_)) {
+        state.require_cards()?;
     }
     let placed = place_order(
         state,

@@ -13,6 +13,7 @@ pub mod collection;
 pub mod customer;
 pub mod discount;
 pub mod export;
+pub mod flags;
 pub mod image;
 pub mod import;
 pub mod job;

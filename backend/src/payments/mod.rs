@@ -47,6 +47,7 @@ pub async fn pay(
     card: &CardToken,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<PaymentState, AppError> {
+    state.require_cards()?;
     let provider = state.payments.card.clone().ok_or_else(|| {
         AppError::invalid(
             "payment_method",

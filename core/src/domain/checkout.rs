@@ -230,6 +230,10 @@ pub struct OrderView {
     pub payment: Option<PaymentState>,
     /// What the browser needs to take a card payment for this order, while it still can be paid by card.
     pub card: Option<CardSetup>,
+    /// A card order waiting for its payment while card payments are offline (the kill switch): it can be paid
+    /// once they are back.
+    #[serde(default)]
+    pub cards_paused: bool,
     /// Until when an unpaid order holds its stock (RFC 3339); after it, the order is cancelled.
     pub pay_by: Option<String>,
     /// The parcel, once shipped.

@@ -8,6 +8,7 @@ pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod email;
+pub mod flags;
 pub mod listing;
 pub mod money;
 pub mod order;

@@ -10,12 +10,14 @@
 //! Streams are capped per server (`BAZAAR_LIVE_STOCK_MAX_STREAMS`): over the cap the answer is
 //! `503 Service Unavailable` with `Retry-After`, and the page keeps the stock it was rendered with (adding to the
 //! cart checks the real count either way). With the cap at 0 the answer is `204 No Content`, which tells a
-//! browser to stop asking. A stream ends after [`MAX_AGE`] (the browser reconnects, which spreads streams over the
+//! browser to stop asking; so does the `live_stock` feature flag when it is off for the shopper (an open stream
+//! ends within a second of the switch). A stream ends after [`MAX_AGE`] (the browser reconnects, which spreads streams over the
 //! servers again after a deploy) and at once when the server drains ([`LiveStock::drain`]).
 
 use super::fn_errors::error_response;
 use super::page_cache::{PageCache, Scope};
 use app::domain::catalog::StockShown;
+use app::domain::flags::Flag;
 use app::domain::slug::Slug;
 use app::error::AppError;
 use axum::extract::Path;
@@ -83,17 +85,25 @@ impl LiveStock {
         let live = self.clone();
         Router::new().route(
             &format!("{}{{slug}}", app::request::policy::LIVE_STOCK),
-            get(move |Path(slug): Path<String>| {
-                let live = live.clone();
-                async move { live.open(&slug).await }
-            }),
+            get(
+                move |Path(slug): Path<String>, headers: axum::http::HeaderMap| {
+                    let live = live.clone();
+                    async move { live.open(&slug, &headers).await }
+                },
+            ),
         )
     }
 
-    async fn open(&self, raw_slug: &str) -> Response {
+    async fn open(&self, raw_slug: &str, headers: &axum::http::HeaderMap) -> Response {
         let Some(permits) = &self.inner.permits else {
             return StatusCode::NO_CONTENT.into_response();
         };
+        // Switched off for this shopper (the `live_stock` flag; a rollout goes by cart, else session).
+        let shopper = app::request::cookies::rollout_key(headers);
+        let flags = self.inner.app.flags.clone();
+        if !flags.is_on(Flag::LiveStock, shopper.as_deref()) {
+            return StatusCode::NO_CONTENT.into_response();
+        }
         if *self.inner.draining.borrow() {
             return unavailable();
         }
@@ -121,7 +131,8 @@ impl LiveStock {
                 }
             }
         }
-        stream(stock, self.inner.draining.subscribe(), permit)
+        let still_on = Box::new(move || flags.is_on(Flag::LiveStock, shopper.as_deref()));
+        stream(stock, self.inner.draining.subscribe(), permit, still_on)
     }
 
     /// A receiver of the product's stock, and whether this call started watching it.
@@ -228,12 +239,20 @@ struct Open {
     until: tokio::time::Instant,
     first: bool,
     _permit: OwnedSemaphorePermit,
+    /// Whether the `live_stock` flag is still on for this shopper, asked every [`FLAG_CHECK`]: switched off, the
+    /// stream ends, and the browser's reconnection gets `204` (stop asking).
+    still_on: Box<dyn Fn() -> bool + Send>,
+    flag_check: tokio::time::Interval,
 }
+
+/// How often an open stream asks whether live stock is still on for it.
+const FLAG_CHECK: Duration = Duration::from_secs(1);
 
 fn stream(
     stock: watch::Receiver<Arc<str>>,
     draining: watch::Receiver<bool>,
     permit: OwnedSemaphorePermit,
+    still_on: Box<dyn Fn() -> bool + Send>,
 ) -> Response {
     let open = Open {
         stock,
@@ -241,6 +260,8 @@ fn stream(
         until: tokio::time::Instant::now() + MAX_AGE,
         first: true,
         _permit: permit,
+        still_on,
+        flag_check: tokio::time::interval_at(tokio::time::Instant::now() + FLAG_CHECK, FLAG_CHECK),
     };
     let events = futures_util::stream::unfold(open, |mut open| async move {
         loop {
@@ -256,6 +277,12 @@ fn stream(
                 changed = open.stock.changed() => changed.is_ok(),
                 _ = open.draining.wait_for(|draining| *draining) => false,
                 () = tokio::time::sleep_until(open.until) => false,
+                _ = open.flag_check.tick() => {
+                    if (open.still_on)() {
+                        continue;
+                    }
+                    false
+                }
             };
             if !changed {
                 return None;

@@ -124,6 +124,8 @@ pub async fn router_with_tasks(
         config.page_cache_max_mb.saturating_mul(1024 * 1024),
         std::time::Duration::from_secs(config.page_cache_cdn_secs),
     );
+    // Feature flags: loaded before the first request, then reloaded on every change (one LISTEN per server).
+    tasks.push(state.flags.follow(&state.pool).await);
     // Subscribed before following starts: its first eviction (`*`, once it listens) says changes are heard.
     let category_changes = page_cache.subscribe();
     if config.page_cache_ttl_secs > 0 || config.live_stock_max_streams > 0 {

@@ -169,3 +169,34 @@ async fn with_live_stock_off_browsers_are_told_to_stop_asking(pool: PgPool) {
     let response = app.get(&format!("/events/stock/{slug}")).await;
     assert_eq!(response.status(), 204);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn switched_off_by_its_flag_open_streams_end_and_new_ones_are_told_to_stop(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (slug, _) = product(&app).await;
+    let mut open = Events::open(&app, &slug).await;
+    open.next().await;
+    // As an admin's change does: the row, whose trigger tells every server.
+    sqlx::query("insert into feature_flag (key, enabled) values ('live_stock', false)")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert!(
+        open.ends().await,
+        "the open stream ends once live stock is off"
+    );
+    let response = app.get(&format!("/events/stock/{slug}")).await;
+    assert_eq!(response.status(), 204);
+    sqlx::query("update feature_flag set enabled = true where key = 'live_stock'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    while app.get(&format!("/events/stock/{slug}")).await.status() != 200 {
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "live stock back on"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

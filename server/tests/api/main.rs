@@ -15,6 +15,7 @@ mod catalog;
 mod checkout;
 mod drain;
 mod expand_contract;
+mod flags;
 mod helpers;
 mod idempotency;
 mod jobs;

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod categories;
 pub mod customers;
 pub mod discounts;
+pub mod flags;
 pub mod images;
 pub mod imports;
 pub mod orders;

@@ -9,6 +9,7 @@ mod customer;
 mod customers;
 mod dashboard;
 mod discounts;
+mod flags;
 mod imports;
 mod order;
 mod orders;
@@ -21,6 +22,7 @@ pub use categories::CategoriesPage;
 pub use customer::CustomerPage;
 pub use customers::CustomersPage;
 pub use discounts::DiscountsPage;
+pub use flags::FlagsPage;
 pub use imports::{ImportPage, ImportsPage};
 pub use order::AdminOrderPage;
 pub use orders::OrdersPage;
@@ -62,6 +64,7 @@ pub fn AdminLayout() -> impl IntoView {
                     <a href="/admin/imports" class="hover:underline">"Imports"</a>
                     {is_admin.then(|| view! {
                         <a href="/admin/discounts" class="hover:underline">"Discounts"</a>
+                        <a href="/admin/flags" class="hover:underline">"Feature flags"</a>
                         <a href="/admin/audit" class="hover:underline">"Audit log"</a>
                     })}
                 </nav>

@@ -58,6 +58,11 @@ pub fn ReviewPage() -> impl IntoView {
                                         <CardFields form_id="review-form".to_string() setup/>
                                     </div>
                                 })}
+                                {data.cards_paused.then(|| view! {
+                                    <p class="mt-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" role="status" data-testid="cards-paused">
+                                        {crate::domain::flags::CARDS_PAUSED}
+                                    </p>
+                                })}
                                 <label class="mt-2 flex items-start gap-3 rounded-md border border-stone-300 bg-white px-3 py-2">
                                     <input type="radio" name="payment_method" value="manual" checked=true required class="mt-1" data-testid="pay-manually"/>
                                     <span>
