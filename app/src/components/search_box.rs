@@ -39,8 +39,6 @@ pub fn SearchBox() -> impl IntoView {
     let open = RwSignal::new(false);
     let sequence = StoredValue::new(0u32);
     let timer = StoredValue::new(None::<TimeoutHandle>);
-    // The server said suggestions are switched off: no more asking on this page.
-    let off = StoredValue::new(false);
 
     let on_input = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
@@ -48,7 +46,7 @@ pub fn SearchBox() -> impl IntoView {
             handle.clear();
         }
         sequence.update_value(|n| *n += 1);
-        if off.get_value() || value.trim().chars().count() < 2 {
+        if value.trim().chars().count() < 2 {
             list.set(Vec::new());
             open.set(false);
             return;
@@ -58,7 +56,6 @@ pub fn SearchBox() -> impl IntoView {
                 let asked = sequence.get_value();
                 leptos::task::spawn_local(async move {
                     if let Ok(answer) = crate::api::catalog::suggest(value).await {
-                        off.set_value(answer.off);
                         // A later keystroke has asked again: this answer is stale.
                         if sequence.get_value() == asked {
                             let found = items(answer);

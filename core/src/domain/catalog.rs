@@ -40,9 +40,6 @@ pub struct CategoryLink {
 pub struct Suggestions {
     pub products: Vec<CategoryLink>,
     pub categories: Vec<CategoryLink>,
-    /// Suggestions are switched off (a feature flag): the search box stops asking until the page is reloaded.
-    #[serde(default)]
-    pub off: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
