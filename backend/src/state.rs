@@ -85,22 +85,26 @@ impl AppState {
         self.payments.card_setup()
     }
 
-    /// `Invalid` (on the payment method) unless a card can be charged now: none configured, or paused.
-    pub fn require_cards(&self) -> Result<(), crate::error::AppError> {
-        if self.payments.card.is_none() {
-            return Err(crate::error::AppError::invalid(
+    /// The card provider, while a card can be charged now; `Invalid` (on the payment method) when the shop has
+    /// none configured, or has taken cards offline.
+    pub fn card_provider(
+        &self,
+    ) -> Result<std::sync::Arc<dyn super::payment::PaymentProvider>, crate::error::AppError> {
+        let provider = self.payments.card.clone().ok_or_else(|| {
+            crate::error::AppError::invalid(
                 "payment_method",
                 "This shop does not take cards; please choose another way to pay.",
-            ));
-        }
+            )
+        })?;
         if self.cards_paused() {
             return Err(crate::error::AppError::invalid(
                 "payment_method",
                 crate::domain::flags::CARDS_PAUSED,
             ));
         }
-        Ok(())
+        Ok(provider)
     }
+
     /// A connection to the primary; `Internal` (logged, with `what` it was for) when none can be had.
     pub async fn conn(
         &self,

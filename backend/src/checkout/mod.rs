@@ -199,7 +199,7 @@ pub async fn place_and_pay(
     now: DateTime<Utc>,
 ) -> Result<PlacedOrder, AppError> {
     if matches!(payment, Payment::Card(_)) {
-        state.require_cards()?;
+        state.card_provider()?;
     }
     let placed = place_order(
         state,

@@ -47,13 +47,7 @@ pub async fn pay(
     card: &CardToken,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<PaymentState, AppError> {
-    state.require_cards()?;
-    let provider = state.payments.card.clone().ok_or_else(|| {
-        AppError::invalid(
-            "payment_method",
-            "This shop does not take cards; please choose another way to pay.",
-        )
-    })?;
+    let provider = state.card_provider()?;
     let Some(attempt) = start_attempt(state, provider.name(), order_id, now).await? else {
         return Ok(PaymentState::Succeeded);
     };
