@@ -110,14 +110,8 @@ async fn only_admins_see_and_set_flags_and_every_change_is_audited(pool: PgPool)
     assert_eq!(after, serde_json::json!({ "enabled": true, "percent": 25 }));
 
     // The admin page lists them, with the form to change each.
-    let page = cast
-        .admin
-        .get(app.url("/admin/flags"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 200);
-    let html = page.text().await.unwrap();
+    let (status, html) = app.page_as(&cast.admin, "/admin/flags").await;
+    assert_eq!(status, 200);
     assert!(html.contains("On for 25 % of shoppers"), "the flags page");
     assert!(html.contains(r#"action="/api/admin/flags/set""#));
 }
@@ -187,15 +181,7 @@ async fn with_card_payments_off_checkout_takes_no_cards_and_bank_transfer_stays(
         .unwrap();
     assert_eq!(orders, 0, "a refused card order is not placed");
     // The review page says so, and bank transfer works.
-    let page = shopper
-        .client
-        .get(app.url("/checkout/review"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, page) = app.page_as(&shopper.client, "/checkout/review").await;
     assert!(page.contains(r#"data-testid="cards-paused""#));
     assert!(!page.contains(r#"data-testid="pay-by-card""#));
     let placed = shopper.place(&key, &fingerprint).await;

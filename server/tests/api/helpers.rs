@@ -274,6 +274,16 @@ impl TestApp {
         format!("http://{}{}", self.addr, path)
     }
 
+    /// The page at `path` as `client` (a browser with its own cookies) gets it: (status, body).
+    pub async fn page_as(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+    ) -> (reqwest::StatusCode, String) {
+        let r = client.get(self.url(path)).send().await.expect("GET");
+        (r.status(), r.text().await.expect("body"))
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.expect("GET")
     }
